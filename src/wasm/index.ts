@@ -1,7 +1,67 @@
 /**
- * Training kernels for the wasm backend (issue: CNN lab on wasm).
- * Placeholder until the kernels land: registers nothing yet.
+ * Training kernels for the wasm backend (lab 06; installed by initBackend).
+ *
+ * tfjs-backend-wasm 4.22 cannot train a convolutional network (no
+ * Conv2DBackpropFilter, tfjs issue #8474; no depthwise gradients) and is slow
+ * on the rest of a training step. `installWasmTrainingKernels()` registers
+ * the missing kernels and replaces the slow ones for backendName 'wasm':
+ *
+ * | kernel                               | stock wasm                    | ours                                  |
+ * |--------------------------------------|-------------------------------|---------------------------------------|
+ * | Conv2DBackpropFilter                 | missing                       | im2colᵀ + XNNPACK matmul              |
+ * | Conv2DBackpropInput                  | naive loop                    | rotated-filter Conv2D / col2im        |
+ * | DepthwiseConv2dNativeBackpropFilter  | missing                       | direct loop over the heap             |
+ * | DepthwiseConv2dNativeBackpropInput   | missing                       | direct loop over the heap             |
+ * | Slice                                | copies the whole source       | reads a heap view                     |
+ * | BatchMatMul, _FusedMatMul transposed | scalar loop                   | explicit Transpose + XNNPACK          |
+ *
+ * Every kernel is checked against the cpu backend in
+ * test/unit/wasm-kernels.test.ts.
  */
-export function installWasmTrainingKernels(): void {
-  // Filled in by the wasm training backend work.
+import * as tf from "@tensorflow/tfjs";
+import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv2d-grad";
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise-grad";
+import { rememberStockKernel, type WasmKernelFunc } from "./heap";
+import { batchMatMul, fusedMatMul } from "./matmul";
+import { slice } from "./slice";
+
+/** The kernels this module provides, by tfjs kernel name. */
+export const WASM_TRAINING_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
+  Conv2DBackpropFilter: conv2DBackpropFilter,
+  Conv2DBackpropInput: conv2DBackpropInput,
+  DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
+  Slice: slice,
+  BatchMatMul: batchMatMul,
+  _FusedMatMul: fusedMatMul,
+};
+
+/**
+ * Registers the course's training kernels for the wasm backend. Call it after
+ * the wasm backend is initialised (initBackend does); calling it again is a
+ * no-op. Returns the names of the kernels now served by this module.
+ */
+export function installWasmTrainingKernels(): string[] {
+  for (const [name, fn] of Object.entries(WASM_TRAINING_KERNELS)) {
+    const existing = tf.getKernel(name, "wasm");
+    if (existing && (existing.kernelFunc as unknown) === fn) continue; // already ours
+    if (existing) {
+      rememberStockKernel(name, existing.kernelFunc as unknown as WasmKernelFunc);
+      tf.unregisterKernel(name, "wasm");
+    }
+    tf.registerKernel({
+      kernelName: name,
+      backendName: "wasm",
+      kernelFunc: fn as unknown as tf.KernelFunc,
+      // Keep the stock set-up (it binds the C++ entry point we call), in case
+      // the wasm backend is initialised after this runs.
+      setupFunc: existing?.setupFunc,
+    });
+  }
+  return Object.keys(WASM_TRAINING_KERNELS);
+}
+
+/** True when every course kernel is the one registered for 'wasm'. */
+export function wasmTrainingKernelsInstalled(): boolean {
+  return Object.entries(WASM_TRAINING_KERNELS).every(([name, fn]) => (tf.getKernel(name, "wasm")?.kernelFunc as unknown) === fn);
 }
