@@ -21,7 +21,8 @@ let plotlyLoaded = false;
 
 /** The minified plotly.js bundle built by `npm run build`. */
 export function plotlySource(): string {
-  const file = path.join(__dirname, "..", "plotly.min.js");
+  // From src/plot (tests) or dist/plot (notebooks), both reach <repo>/dist.
+  const file = path.resolve(__dirname, "..", "..", "dist", "plotly.min.js");
   if (!fs.existsSync(file)) {
     throw new Error(`${file} is missing: run \`npm run build\` (it minifies plotly.js-dist for the notebooks).`);
   }

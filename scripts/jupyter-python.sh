@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Prints the Python that has Jupyter's executor and kernel client (nbclient,
+# jupyter_client, nbformat), or exits 1. Debian's Jupyter lives in
+# /usr/bin/python3, which need not be the first python3 on PATH.
+for py in ${JUPYTER_PYTHON:-} /usr/bin/python3 python3 /usr/local/bin/python3 python; do
+  if command -v "$py" >/dev/null 2>&1 && "$py" -c "import nbclient, jupyter_client, nbformat" >/dev/null 2>&1; then
+    command -v "$py"
+    exit 0
+  fi
+done
+exit 1

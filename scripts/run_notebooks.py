@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Executes notebooks headlessly through Jupyter's own executor (nbclient).
+
+    npm run notebooks -- [paths...] [--timeout S] [--jobs N] [--out DIR]
+
+With no paths, every notebook in notebooks/ runs. Each notebook runs in a
+child process of its own, in a fresh kernel, with a per-cell timeout. The
+executed copy goes to build/notebooks/ (never back into notebooks/). A summary
+table is printed and written to build/notebooks/summary.json; the exit status
+is non-zero if any notebook failed.
+
+A failure names the notebook, the cell (its index and first line) and the
+error. Errors are read from the cell's `error` output (ename/evalue); tslab
+1.0.22 sends none, so the cell's stderr text is the fallback.
+"""
+import argparse
+import json
+import re
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def first_line(text, limit=300):
+    text = (text or "").strip()
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def cell_error_message(cell, exc):
+    """The most specific message a failed cell offers."""
+    outputs = cell.get("outputs", [])
+    for out in outputs:
+        if out.get("output_type") == "error":
+            ename, evalue = out.get("ename", ""), out.get("evalue", "")
+            if ename or evalue:
+                return f"{ename}: {evalue}".strip(": ")
+    stderr = "".join(
+        "".join(o.get("text", "")) for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ).strip()
+    if stderr:
+        # tslab prints the source line, a caret, then "SomeError: message" and a
+        # stack; a type error is "line:col - message". Prefer the error line.
+        lines = [l.strip() for l in stderr.splitlines() if l.strip() and not l.strip().startswith("at ")]
+        named = [l for l in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", l)]
+        return (named[0] if named else " | ".join(lines[:3]))[:500]
+    return first_line(str(exc)) or type(exc).__name__
+
+
+def execute_one(path, out_dir, timeout, startup_timeout):
+    """Runs one notebook (in this process) and returns a result dict."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    nb = nbformat.read(path, as_version=4)
+    kernel_name = nb.metadata.get("kernelspec", {}).get("name", "tslab")
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        startup_timeout=startup_timeout,
+        kernel_name=kernel_name,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+        record_timing=True,
+    )
+    result = {"notebook": os.path.relpath(path, REPO), "status": "ok", "cell": None, "error": None}
+    start = time.time()
+    index = None
+    try:
+        with client.setup_kernel():
+            result["kernel_pid"] = kernel_pid(client)
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                try:
+                    client.execute_cell(cell, index)
+                except CellTimeoutError:
+                    result.update(status="timeout", error=f"cell did not finish within {timeout} s")
+                    raise
+                except DeadKernelError as e:
+                    result.update(status="kernel died", error=first_line(str(e)) or "the kernel process exited")
+                    raise
+                except CellExecutionError as e:
+                    result.update(status="error", error=cell_error_message(cell, e))
+                    raise
+    except (CellExecutionError, CellTimeoutError, DeadKernelError):
+        pass
+    except RuntimeError as e:  # nbclient reports a dead kernel during execution this way too
+        result.update(status="kernel died" if "dead" in str(e).lower() or "died" in str(e).lower() else "error", error=first_line(str(e)))
+    except Exception as e:  # kernel could not start, etc.
+        result.update(status="error", error=f"{type(e).__name__}: {first_line(str(e))}")
+    result["seconds"] = round(time.time() - start, 1)
+    if result["status"] != "ok" and index is not None:
+        src = nb.cells[index].source
+        result["cell"] = index
+        result["cell_source"] = first_line(src, 80)
+    result["backend"] = find_backend(nb)
+    os.makedirs(out_dir, exist_ok=True)
+    nbformat.write(nb, os.path.join(out_dir, os.path.basename(path)))
+    return result
+
+
+def kernel_pid(client):
+    """The kernel's process id (reported so tests can prove no kernel is left behind)."""
+    provisioner = getattr(client.km, "provisioner", None)
+    proc = getattr(provisioner, "process", None)
+    return getattr(proc, "pid", None)
+
+
+def find_backend(nb):
+    """The 'Backend: …' line that every lab's set-up cell prints."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("text", "")) if out.get("output_type") == "stream" else ""
+            for line in text.splitlines():
+                if line.startswith("Backend: "):
+                    return line[len("Backend: "):].split(" ")[0]
+    return None
+
+
+def run_child(path, args):
+    """Executes one notebook in a child process; a hard limit guards against a wedged executor."""
+    cmd = [sys.executable, os.path.abspath(__file__), "--one", path, "--timeout", str(args.timeout),
+           "--out", args.out, "--startup-timeout", str(args.startup_timeout)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=args.notebook_timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return {"notebook": os.path.relpath(path, REPO), "status": "timeout", "cell": None, "seconds": args.notebook_timeout,
+                "error": f"notebook did not finish within {args.notebook_timeout} s"}
+    for line in reversed(out.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    return {"notebook": os.path.relpath(path, REPO), "status": "error", "cell": None, "seconds": 0,
+            "error": f"runner crashed: {first_line(err[-2000:]) or 'no output'}"}
+
+
+def print_table(results):
+    rows = [("notebook", "status", "seconds", "cell", "error")]
+    for r in results:
+        cell = "" if r.get("cell") is None else str(r["cell"])
+        rows.append((r["notebook"], r["status"], f'{r.get("seconds", 0):.1f}', cell, r.get("error") or ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for k, row in enumerate(rows):
+        print("  ".join(row[i].ljust(widths[i]) for i in range(4)) + "  " + row[4])
+        if k == 0:
+            print("  ".join("-" * w for w in widths) + "  -----")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("paths", nargs="*", help="notebooks to run (default: notebooks/*.ipynb)")
+    ap.add_argument("--timeout", type=int, default=int(os.environ.get("NOTEBOOK_CELL_TIMEOUT", 600)), help="per-cell timeout in seconds")
+    ap.add_argument("--startup-timeout", type=int, default=120)
+    ap.add_argument("--notebook-timeout", type=int, default=3600, help="hard limit for one notebook")
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("NOTEBOOK_JOBS", 1)))
+    ap.add_argument("--out", default=os.path.join(REPO, "build", "notebooks"))
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.one:
+        print(json.dumps(execute_one(args.one, args.out, args.timeout, args.startup_timeout)))
+        return 0
+
+    paths = args.paths or sorted(
+        os.path.join(REPO, "notebooks", f) for f in os.listdir(os.path.join(REPO, "notebooks")) if f.endswith(".ipynb"))
+    missing = [p for p in paths if not os.path.isfile(p)]
+    if missing:
+        print(f"run-notebooks: no such notebook: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    mode = "fast" if os.environ.get("LABS_FAST", "") not in ("", "0", "false") else "full"
+    print(f"Running {len(paths)} notebook(s) in {mode} mode, {args.jobs} at a time, cell timeout {args.timeout} s; executed copies in {os.path.relpath(args.out, REPO)}/", flush=True)
+    start = time.time()
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = []
+        for r in pool.map(lambda p: run_child(p, args), paths):
+            print(f"  {r['status']:<11} {r['notebook']} ({r.get('seconds', 0):.1f} s)", flush=True)
+            results.append(r)
+    print()
+    print_table(results)
+    failed = [r for r in results if r["status"] != "ok"]
+    total = time.time() - start
+    print(f"\nnotebooks: {len(results) - len(failed)} passed, {len(failed)} failed")
+    print(f"({total:.0f} s in {mode} mode)")
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "summary.json"), "w") as f:
+        json.dump({"mode": mode, "seconds": round(total, 1), "results": results}, f, indent=1)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

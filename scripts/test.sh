@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# npm test: every check the project has, in order, each step reported; exits
+# non-zero if any failed. Steps:
+#   typecheck · unit tests of src · the runner on failing fixtures · kernel
+#   conformance · every lab in fast mode (LABS_FAST=1) · any step in test/steps.d
+set -uo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+passed=0; failed=0; failures=()
+step() {
+  local name="$1"; shift
+  printf '\n\033[1m== %s ==\033[0m\n' "$name"
+  local t0=$SECONDS
+  if "$@"; then passed=$((passed + 1)); printf '\033[32m== %s: ok (%ss)\033[0m\n' "$name" $((SECONDS - t0))
+  else failed=$((failed + 1)); failures+=("$name"); printf '\033[31m== %s: FAILED (%ss)\033[0m\n' "$name" $((SECONDS - t0)); fi
+}
+step "typecheck" npx tsc -p tsconfig.test.json --noEmit
+step "build" npm run --silent build
+step "unit tests" node --import tsx --test --test-reporter=spec test/unit/*.test.ts
+step "runner on failing fixtures" node --import tsx --test --test-reporter=spec test/integration/*.test.ts
+if npm run | grep -q "^  test:kernel$"; then step "kernel conformance" npm run --silent test:kernel; fi
+step "labs in fast mode" env LABS_FAST=1 bash scripts/run-notebooks.sh --jobs "${NOTEBOOK_JOBS:-2}"
+echo
+if [ "$failed" -gt 0 ]; then printf 'failed steps: %s\n' "${failures[*]}"; fi
+echo "test steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,65 @@
+// The headless runner (scripts/run_notebooks.py) on notebooks that fail on
+// purpose: each failure is reported with its notebook and cell, within the
+// timeouts, the run exits non-zero, and no kernel process is left behind.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as os from "node:os";
+
+const repo = path.resolve(__dirname, "..", "..");
+const fixtures = path.join(repo, "test", "fixtures", "notebooks");
+
+interface Result { notebook: string; status: string; cell: number | null; error: string | null; seconds: number; kernel_pid?: number }
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); } catch { return false; }
+  // A zombie is not a live kernel; treat it as gone.
+  const stat = fs.existsSync(`/proc/${pid}/stat`) ? fs.readFileSync(`/proc/${pid}/stat`, "utf8") : "";
+  return !/^\d+ \(.*\) Z/.test(stat);
+}
+
+test("the runner reports throwing, type-error, hanging and dying notebooks, and cleans up", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "runner-"));
+  const names = ["passes", "throws", "type-error", "hangs", "kills-kernel"];
+  const t0 = Date.now();
+  const run = spawnSync("bash", [path.join(repo, "scripts", "run-notebooks.sh"), ...names.map((n) => path.join(fixtures, `${n}.ipynb`)), "--timeout", "8", "--jobs", "2", "--out", out], { encoding: "utf8" });
+  const elapsed = (Date.now() - t0) / 1000;
+  assert.equal(run.status, 1, `runner should exit 1 when notebooks fail; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.ok(elapsed < 120, `runner took ${elapsed}s; the 8 s cell timeout should bound it`);
+  assert.match(run.stdout, /notebooks: 1 passed, 4 failed/);
+
+  const summary = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { results: Result[] };
+  const by = Object.fromEntries(summary.results.map((r) => [path.basename(r.notebook, ".ipynb"), r]));
+  assert.equal(by["passes"].status, "ok");
+  assert.equal(by["throws"].status, "error");
+  assert.equal(by["throws"].cell, 2);
+  assert.match(by["throws"].error ?? "", /fixture failure: this cell throws on purpose/);
+  assert.equal(by["type-error"].status, "error");
+  assert.equal(by["type-error"].cell, 1);
+  assert.match(by["type-error"].error ?? "", /Type 'string' is not assignable to type 'number'/);
+  assert.equal(by["hangs"].status, "timeout");
+  assert.equal(by["hangs"].cell, 1);
+  assert.equal(by["kills-kernel"].status, "kernel died");
+  assert.equal(by["kills-kernel"].cell, 1);
+
+  // The table names each failing notebook with its cell.
+  for (const n of ["throws", "type-error", "hangs", "kills-kernel"]) assert.match(run.stdout, new RegExp(`${n}\\.ipynb\\s+\\S`));
+  // Executed copies go to the output folder, not back to the fixtures.
+  for (const n of names) assert.ok(fs.existsSync(path.join(out, `${n}.ipynb`)), `executed copy of ${n} missing`);
+  const src = JSON.parse(fs.readFileSync(path.join(fixtures, "throws.ipynb"), "utf8"));
+  assert.ok(src.cells.every((c: { outputs?: unknown[] }) => !c.outputs || c.outputs.length === 0), "fixture was written back with outputs");
+
+  // No kernel left behind.
+  for (const r of summary.results) {
+    assert.ok(typeof r.kernel_pid === "number", `no kernel pid recorded for ${r.notebook}`);
+    assert.ok(!alive(r.kernel_pid!), `kernel ${r.kernel_pid} of ${r.notebook} is still running`);
+  }
+});
+
+test("the runner refuses a missing notebook with a clear message", () => {
+  const run = spawnSync("bash", [path.join(repo, "scripts", "run-notebooks.sh"), "no/such.ipynb"], { encoding: "utf8" });
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /no such notebook: no\/such\.ipynb/);
+});
