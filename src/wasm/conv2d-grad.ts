@@ -94,16 +94,22 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
         const [ohLo, ohHi] = validRange(kh, pt, sh, H, OH);
         for (let kw = 0; kw < fw; kw++) {
           const [owLo, owHi] = validRange(kw, pl, sw, W, OW);
+          const partial = ohLo > 0 || ohHi < OH || owLo > 0 || owHi < OW;
           for (let ci = 0; ci < Cin; ci++) {
             const row = ((kh * fw + kw) * Cin + ci) * M;
-            cols.fill(0, row, row + M);
-            const base = ci * plane;
+            if (partial) cols.fill(0, row, row + M);
+            const base = ci * plane + n0 * H * W + (ohLo * sh + kh - pt) * W + kw - pl;
             for (let n = 0; n < nc; n++) {
-              const img = base + (n0 + n) * H * W;
+              let src = base + n * H * W;
+              let dst = row + (n * OH + ohLo) * OW;
               for (let oh = ohLo; oh < ohHi; oh++) {
-                const src = img + (oh * sh + kh - pt) * W + kw - pl;
-                const dst = row + (n * OH + oh) * OW;
-                for (let ow = owLo; ow < owHi; ow++) cols[dst + ow] = xv[src + ow * sw];
+                if (sw === 1) {
+                  for (let ow = owLo; ow < owHi; ow++) cols[dst + ow] = xv[src + ow];
+                } else {
+                  for (let ow = owLo; ow < owHi; ow++) cols[dst + ow] = xv[src + ow * sw];
+                }
+                src += sh * W;
+                dst += OW;
               }
             }
           }

@@ -14,6 +14,8 @@
  * | DepthwiseConv2dNativeBackpropInput   | missing                       | direct loop over the heap             |
  * | Slice                                | copies the whole source       | reads a heap view                     |
  * | BatchMatMul, _FusedMatMul transposed | scalar loop                   | explicit Transpose + XNNPACK          |
+ * | MaxPoolGrad                          | slow (~200 ms per CNN batch)  | one pass over the windows             |
+ * | Sum over leading axes (bias grads)   | transposes the whole input    | row sums from the heap                |
  *
  * Every kernel is checked against the cpu backend in
  * test/unit/wasm-kernels.test.ts.
@@ -23,6 +25,8 @@ import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv2d-grad";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise-grad";
 import { rememberStockKernel, type WasmKernelFunc } from "./heap";
 import { batchMatMul, fusedMatMul } from "./matmul";
+import { maxPoolGrad } from "./pool-grad";
+import { sum } from "./reduce";
 import { slice } from "./slice";
 
 /** The kernels this module provides, by tfjs kernel name. */
@@ -34,6 +38,8 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   Slice: slice,
   BatchMatMul: batchMatMul,
   _FusedMatMul: fusedMatMul,
+  MaxPoolGrad: maxPoolGrad,
+  Sum: sum,
 };
 
 /**

@@ -199,6 +199,42 @@ test("BatchMatMul and _FusedMatMul with transposes match cpu", async () => {
   }
 });
 
+test("MaxPoolGrad matches cpu", async () => {
+  const rng = new Rng(10);
+  const cases: [number[], number | [number, number], number | [number, number], string][] = [
+    [[2, 6, 8, 3], 2, 2, "valid"],
+    [[1, 7, 5, 4], 2, 2, "same"],
+    [[3, 9, 7, 2], [3, 2], [2, 1], "same"],
+    [[2, 8, 8, 5], 3, 1, "valid"],
+  ];
+  for (const [shape, filterSize, strides, pad] of cases) {
+    const xv = randomArray(rng, size(shape));
+    // Ties, as after a relu: a window's maximum must go to the first position, as on cpu.
+    for (let i = 0; i < xv.length; i += 3) xv[i] = Math.max(0, xv[i]);
+    const info = tf.backend_util.computePool2DInfo(shape as any, filterSize, strides, 1, pad as any);
+    const yShape = info.outShape as number[];
+    const yv = await runOn("cpu", "MaxPool", { x: { shape, values: xv } }, { filterSize, strides, pad });
+    await compare("MaxPoolGrad",
+      { dy: { shape: yShape, values: randomArray(rng, size(yShape)) }, input: { shape, values: xv }, output: { shape: yShape, values: yv.values as Float32Array } },
+      { filterSize, strides, pad }, `maxPoolGrad ${shape} ${filterSize} ${strides} ${pad}`);
+  }
+});
+
+test("Sum matches cpu (leading axes, keepDims, other axes)", async () => {
+  const rng = new Rng(11);
+  const cases: [number[], number | number[], boolean][] = [
+    [[6, 5, 4, 3], [0, 1, 2], false],
+    [[6, 5, 4, 3], [2, 0, 1], true],
+    [[50, 7], 0, false],
+    [[4, 5, 6], [1, 2], false],
+    [[4, 5, 6], [0, 1, 2], false],
+    [[4, 5, 6], [0, 2], true],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    await compare("Sum", { x: { shape, values: randomArray(rng, size(shape)) } }, { axis, keepDims }, `sum ${shape} ${axis} ${keepDims}`);
+  }
+});
+
 /** Gradients of a tiny conv net's loss with respect to every weight. */
 async function convNetGrads(backend: string, xv: Float32Array, wv: Float32Array[]) {
   await tf.setBackend(backend);
@@ -240,6 +276,7 @@ test("a small conv net trains on wasm with model.fit and leaks no tensors", asyn
       tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, activation: "relu", depthwiseInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
+      tf.layers.dense({ units: 8, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
       tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
     ],
   });
