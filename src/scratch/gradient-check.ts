@@ -77,3 +77,20 @@ export function gradientCheck(f: (params: Float64Array) => number, params: Float
   }
   return { numerical, relErrors, maxRelError: params.length ? relErrors[worst] : 0, worst };
 }
+
+/**
+ * A plain-text table of gradients side by side, one row per parameter:
+ * columns whose name contains "err" are printed in exponent form.
+ */
+export function gradientTable(names: string[], columns: Record<string, ArrayLike<number>>): string {
+  const keys = Object.keys(columns);
+  for (const k of keys) {
+    if (columns[k].length !== names.length) throw new Error(`gradientTable: column "${k}" has ${columns[k].length} entries for ${names.length} parameters.`);
+  }
+  const cell = (k: string, v: number) => (/err/i.test(k) ? v.toExponential(1) : v.toFixed(10));
+  const rows = names.map((n, r) => [n, ...keys.map((k) => cell(k, columns[k][r]))]);
+  const header = ["parameter", ...keys];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((s, c) => (c === 0 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
