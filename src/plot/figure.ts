@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { inspect } from "util";
 import { displayBundle, escapeHtml, inKernel, uniqueId } from "./display";
 
 /** A plotly figure: traces and layout, as plotly.js takes them. */
@@ -74,6 +75,8 @@ export function showFigure(fig: Figure): Figure {
     ensurePlotlyLoaded();
     displayBundle({ "text/html": figureHtml(fig), "text/plain": figureText(fig) });
   }
+  // When a plot call ends a cell, tslab prints its value: keep that to one line.
+  Object.defineProperty(fig, inspect.custom, { value: () => figureText(fig), enumerable: false, configurable: true });
   return fig;
 }
 
