@@ -2,7 +2,7 @@
 # npm test: every check the project has, in order, each step reported; exits
 # non-zero if any failed. Steps:
 #   typecheck · unit tests of src · the runner on failing fixtures · kernel
-#   conformance · every lab in fast mode (LABS_FAST=1) · any step in test/steps.d
+#   conformance · every lab in fast mode (LABS_FAST=1) · each script in test/steps/
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -20,6 +20,12 @@ step "unit tests" node --import tsx --test --test-reporter=spec test/unit/*.test
 step "runner on failing fixtures" node --import tsx --test --test-reporter=spec test/integration/*.test.ts
 if npm run | grep -q "^  test:kernel$"; then step "kernel conformance" npm run --silent test:kernel; fi
 step "labs in fast mode" env LABS_FAST=1 bash scripts/run-notebooks.sh --jobs "${NOTEBOOK_JOBS:-2}"
+# Further suites (grader, browser, ...) each add one executable script here;
+# they run after the labs, so build/notebooks/ holds fast-mode executed copies.
+for s in test/steps/*.sh; do
+  [ -e "$s" ] || continue
+  step "$(basename "$s" .sh)" bash "$s"
+done
 echo
 if [ "$failed" -gt 0 ]; then printf 'failed steps: %s\n' "${failures[*]}"; fi
 echo "test steps: $passed passed, $failed failed"
