@@ -1,0 +1,299 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * The course's Jupyter kernel: tslab 1.0.22 (same TypeScript compiler, type
+ * checks, `tslab.display` API), wrapped so that it speaks the Jupyter
+ * messaging protocol fully:
+ *   - a failing cell sends an `error` message and an error reply with
+ *     ename/evalue/traceback (type errors name line and column in the cell;
+ *     runtime stacks point at the cell's own lines, see source-maps.js);
+ *   - the last expression's value goes out as `execute_result` (Out[n]) with
+ *     rich renderers from dist/display.js (tensors, models, number arrays)
+ *     instead of being printed to stdout;
+ *   - kernel_info, shutdown and comm_info replies are complete and valid;
+ *   - `execute_input` is broadcast; `silent` and `store_history` are honoured.
+ * It reuses tslab's own modules (converter, executor, ZMQ server); what it
+ * changes, and why, is in kernel/README.md.
+ *
+ * usage: node kernel/main.js [--config-path] <connection_file>
+ */
+const path = require("path");
+const util = require("util");
+const sourceMaps = require("./source-maps");
+const { diagnosticsError, exceptionError } = require("./errors");
+
+/** Name of the cell being run, as Jupyter shows its prompt: In[3]. */
+let cellName = "In[?]";
+sourceMaps.install({ fileName: () => cellName });
+
+// Loaded after install(), so tslab's converter compiles with source maps.
+const { createConverter } = require("tslab/dist/converter");
+const { createExecutor } = require("tslab/dist/executor");
+const jupyter = require("tslab/dist/jupyter");
+const { TaskCanceledError } = require("tslab/dist/util");
+const { versions } = require("tslab/dist/public");
+
+const utf8 = new util.TextDecoder();
+// tfjs stacks are deep; keep enough frames to reach the cell that called it.
+Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 50);
+
+/** @returns {(value: unknown) => Record<string, string>} */
+function loadRenderers() {
+  const file = path.join(__dirname, "..", "dist", "display.js");
+  try {
+    return require(file).toMimeBundle;
+  } catch (e) {
+    console.error(`tslab kernel: rich display off, cannot load ${file} (run npm run build): ${e}`);
+    return (value) => ({ "text/plain": util.inspect(value) });
+  }
+}
+const toMimeBundle = loadRenderers();
+
+/**
+ * What tslab's executor reported while running one cell. The executor reports
+ * through the `console` it is given: error("%s%d:%d - %s", file, line, col, msg)
+ * per diagnostic, error(e) for a thrown value, log(v) for the last expression.
+ */
+class CellReport {
+  constructor() {
+    /** @type {import("./errors").Diagnostic[]} */
+    this.diagnostics = [];
+    this.threw = false;
+    /** @type {unknown} */
+    this.thrown = undefined;
+    this.hasValue = false;
+    /** @type {unknown} */
+    this.value = undefined;
+  }
+}
+let report = new CellReport();
+const executorConsole = {
+  log: (/** @type {unknown} */ value) => {
+    report.hasValue = true;
+    report.value = value;
+  },
+  error: (/** @type {any[]} */ ...args) => {
+    if (args.length === 5 && args[0] === "%s%d:%d - %s") {
+      const file = String(args[1]).trim();
+      report.diagnostics.push({ file: file || undefined, line: args[2], column: args[3], message: String(args[4]) });
+    } else {
+      report.threw = true;
+      report.thrown = args[0];
+    }
+  },
+};
+
+class Converters {
+  constructor() {
+    /** @type {any} */ this._node = null;
+    /** @type {any} */ this._browser = null;
+  }
+  get node() {
+    return (this._node ??= createConverter({ isJS: false, isBrowser: false }));
+  }
+  get browser() {
+    return (this._browser ??= createConverter({ isJS: false, isBrowser: true }));
+  }
+  close() {
+    this._node?.close();
+    this._browser?.close();
+  }
+}
+
+/** Thrown inside the execution queue so tslab's TaskQueue aborts the cells queued after a failed one. */
+class CellFailed {
+  /** @param {object} reply */
+  constructor(reply) {
+    this.reply = reply;
+  }
+}
+
+/**
+ * @typedef {{
+ *   stream: (name: "stdout" | "stderr", text: string) => void,
+ *   display: (data: object, update: boolean) => void,
+ *   publish: (msgType: string, content: object) => void,
+ * }} Iopub
+ */
+
+class Handler extends jupyter.JupyterHandlerImpl {
+  /** @param {any} executor */
+  constructor(executor) {
+    super(executor, false);
+    /** Cell sources by name, for the code excerpt under a traceback. */
+    this.sources = new Map();
+  }
+
+  handleKernel() {
+    const base = super.handleKernel();
+    return {
+      ...base,
+      status: "ok",
+      implementation: "tslab",
+      implementation_version: versions.tslab,
+      language_info: {
+        ...base.language_info,
+        name: "typescript",
+        version: versions.typescript,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        pygments_lexer: "typescript",
+      },
+      banner: `tslab ${versions.tslab} (TypeScript ${versions.typescript}, Node.js ${versions.node}) with Jupyter error and rich-display support`,
+      help_links: [
+        { text: "tslab", url: "https://github.com/yunabe/tslab" },
+        { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
+        { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
+      ],
+      debugger: false,
+    };
+  }
+
+  /** @param {{restart?: boolean}} req */
+  handleShutdown(req) {
+    return { status: "ok", restart: !!req.restart };
+  }
+
+  /**
+   * @param {{code: string, silent?: boolean, store_history?: boolean, stop_on_error?: boolean}} req
+   * @param {Iopub} io
+   * @returns {Promise<object>} the execute_reply content
+   */
+  // @ts-ignore -- different signature from tslab's handleExecute, called only by Server below
+  async handleExecute(req, io) {
+    try {
+      return await this.execQueue.add(() => this.run(req, io));
+    } catch (e) {
+      if (e instanceof CellFailed) {
+        // The cells queued behind a failed one are chained to it and come back
+        // "aborted"; cells sent from now on run. (tslab waits 200 ms before
+        // accepting new cells, which aborts a cell sent right after the error
+        // reply; ipykernel's default stop_on_error_timeout is 0.)
+        this.execQueue.reset();
+        return e.reply;
+      }
+      if (e instanceof TaskCanceledError) return { status: "aborted", execution_count: this.execCount };
+      const err = { ename: "KernelError", evalue: String(e), traceback: [String(e instanceof Error ? e.stack : e)] };
+      if (!req.silent) io.publish("error", err);
+      return { status: "error", execution_count: this.execCount, ...err };
+    }
+  }
+
+  /**
+   * @param {{code: string, silent?: boolean, store_history?: boolean, stop_on_error?: boolean}} req
+   * @param {Iopub} io
+   */
+  async run(req, io) {
+    const silent = !!req.silent;
+    if (!silent && req.store_history !== false) this.execCount++;
+    const count = this.execCount;
+    cellName = `In[${count}]`;
+    this.sources.set(cellName, req.code);
+    if (!silent) io.publish("execute_input", { code: req.code, execution_count: count });
+    // Like ipykernel, output written after the cell finished (timers, promises)
+    // still goes to the last cell that ran.
+    process.stdout.write = writeTo(silent ? null : (text) => io.stream("stdout", text));
+    process.stderr.write = writeTo(silent ? null : (text) => io.stream("stderr", text));
+    jupyter.lastWriteDisplayData = silent ? () => {} : io.display;
+
+    report = new CellReport();
+    const ok = await this.executor.execute(req.code);
+    const r = report;
+    if (!ok) {
+      const err = r.diagnostics.length > 0
+        ? diagnosticsError(r.diagnostics, req.code, cellName)
+        : r.threw
+          ? exceptionError(r.thrown, sourceMaps.cellPosition, (name) => this.sources.get(name))
+          : { ename: "Error", evalue: "the cell failed without a message", traceback: [] };
+      if (!silent) io.publish("error", err);
+      const reply = { status: "error", execution_count: count, ...err };
+      if (req.stop_on_error === false) return reply;
+      throw new CellFailed(reply);
+    }
+    // `//%module` cells succeed even with diagnostics; tslab prints them.
+    for (const d of r.diagnostics) {
+      process.stderr.write(`${d.file ? d.file + " " : ""}${d.line}:${d.column} - ${d.message}\n`);
+    }
+    if (r.hasValue && !silent) {
+      io.publish("execute_result", { execution_count: count, data: this.render(r.value), metadata: {} });
+    }
+    return { status: "ok", execution_count: count, payload: [], user_expressions: {} };
+  }
+
+  /** @param {unknown} value */
+  render(value) {
+    try {
+      return toMimeBundle(value);
+    } catch (e) {
+      process.stderr.write(`(rich display failed: ${e instanceof Error ? e.message : e}; showing plain text)\n`);
+      return { "text/plain": util.inspect(value) };
+    }
+  }
+}
+
+/**
+ * A replacement for process.stdout.write / process.stderr.write.
+ * @param {((text: string) => void) | null} sink null drops the output (silent requests)
+ */
+function writeTo(sink) {
+  return /** @type {any} */ (
+    (/** @type {string | Uint8Array} */ chunk, /** @type {any} */ encoding, /** @type {any} */ cb) => {
+      if (sink) sink(typeof chunk === "string" ? chunk : utf8.decode(chunk));
+      const done = typeof encoding === "function" ? encoding : cb;
+      if (typeof done === "function") process.nextTick(done);
+      return true;
+    }
+  );
+}
+
+class Server extends jupyter.ZmqServer {
+  /** @param {any} sock @param {any} msg */
+  async handleExecute(sock, msg) {
+    const self = /** @type {any} */ (this);
+    const publish = (/** @type {string} */ msgType, /** @type {object} */ content) => {
+      const out = msg.createReply();
+      out.header.msg_type = msgType;
+      out.content = content;
+      out.signAndSend(self.connInfo.key, self.iopub);
+    };
+    /** @type {Iopub} */
+    const io = {
+      stream: (name, text) => publish("stream", { name, text }),
+      display: (data, update) => publish(update ? "update_display_data" : "display_data", data),
+      publish,
+    };
+    const reply = msg.createReply();
+    reply.header.msg_type = "execute_reply";
+    reply.content = await /** @type {any} */ (this.handler).handleExecute(msg.content, io);
+    reply.signAndSend(self.connInfo.key, sock);
+  }
+
+  /** tslab answers comm_info_request with msg_type "complete_reply" and no status. */
+  /** @param {any} sock @param {any} msg */
+  handleCommInfoRequest(sock, msg) {
+    const reply = msg.createReply();
+    reply.header.msg_type = "comm_info_reply";
+    reply.content = { status: "ok", comms: {} };
+    reply.signAndSend(/** @type {any} */ (this).connInfo.key, sock);
+  }
+}
+
+function main() {
+  const args = process.argv.slice(2).filter((a) => a !== "--config-path" && a !== "kernel");
+  const configPath = args[args.length - 1];
+  if (!configPath) {
+    console.error("usage: node kernel/main.js [--config-path] <connection_file>");
+    process.exit(2);
+  }
+  const convs = new Converters();
+  convs.node; // compile the TypeScript lib files now, not in the first cell
+  const executor = createExecutor(process.cwd(), convs, executorConsole);
+  const server = new Server(new Handler(executor), configPath);
+  process.on("SIGINT", () => executor.interrupt());
+  // Same as tslab: report stray async failures in the cell that ran last.
+  process.on("uncaughtException", (err) => console.error("UncaughtException:", err));
+  process.on("unhandledRejection", (reason) => console.error("UnhandledPromiseRejection:", reason));
+  server.init();
+}
+
+main();

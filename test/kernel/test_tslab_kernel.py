@@ -1,0 +1,199 @@
+"""Jupyter's kernel conformance suite (jupyter_kernel_test) against the kernel
+registered as "tslab" (kernel/main.js, installed by scripts/install-kernel.sh),
+with TypeScript samples, plus checks of what the course relies on: real error
+messages with cell line numbers, Out[n] values, rich tensor and model display.
+
+Run: bash scripts/test-kernel.sh   (or npm run test:kernel)
+"""
+
+import os
+import unittest
+
+import jupyter_kernel_test
+from jupyter_client.kernelspec import KernelSpecManager
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TF = 'import * as tf from "@tensorflow/tfjs";\n'
+
+
+class TslabKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = "tslab"
+    language_name = "typescript"
+    file_extension = ".ts"
+
+    @classmethod
+    def setUpClass(cls):
+        argv = KernelSpecManager().get_kernel_spec(cls.kernel_name).argv
+        main = os.path.join(REPO, "kernel", "main.js")
+        if main not in argv:
+            raise AssertionError(
+                f"kernel 'tslab' runs {argv}, not {main}: run bash scripts/install-kernel.sh /usr/bin/python3"
+            )
+        # tslab resolves imports (tfjs, ../dist) from the kernel's working directory.
+        cwd = os.getcwd()
+        os.chdir(REPO)
+        try:
+            super().setUpClass()
+        finally:
+            os.chdir(cwd)
+
+    # --- samples for the suite's own tests -------------------------------------
+
+    code_hello_world = 'console.log("hello, world");'
+    code_stderr = 'console.error("something went wrong");'
+
+    completion_samples = [
+        {"text": "Math.ma", "matches": {"max"}},
+        {"text": "const learningRate = 0.1;\nlearningR", "matches": {"learningRate"}},
+    ]
+    complete_code_samples = [
+        'console.log("hi");',
+        "const x: number = 1;",
+        "function f(a: number): number {\n  return a + 1;\n}",
+    ]
+    incomplete_code_samples = [
+        "function f(a: number) {",
+        "if (true) {\n  console.log(1);",
+        "const xs = [1, 2,",
+    ]
+    # tslab never answers "invalid": TypeScript's parser recovers from any input.
+    invalid_code_samples = []
+
+    code_generate_error = 'throw new Error("boom");'
+
+    code_execute_result = [
+        {"code": "1 + 2", "result": "3"},
+        {"code": '"lr=" + 0.5', "result": "'lr=0.5'"},
+        {"code": "[1, 2, 3].map((x) => x * 2)", "result": "Array(3) [2, 4, 6]"},
+        {"code": TF + "tf.tensor2d([[1, 2], [3, 4]])", "mime": "text/html"},
+    ]
+
+    code_display_data = [
+        {"code": 'import * as tslab from "tslab";\ntslab.display.html("<b>hi</b>");', "mime": "text/html"},
+        {"code": 'import * as tslab from "tslab";\ntslab.display.markdown("# hi");', "mime": "text/markdown"},
+    ]
+
+    code_inspect_sample = "Math.max"
+
+    # Not supported by tslab, so the suite skips them: no pager payloads
+    # (code_page_something), no clear_output API (code_clear_output), no
+    # history store (supported_history_operations).
+
+    # --- what the course relies on ----------------------------------------------
+
+    def kernel_info(self):
+        self.flush_channels()
+        self.kc.kernel_info()
+        return self.kc.get_shell_msg(timeout=jupyter_kernel_test.TIMEOUT)["content"]
+
+    def test_kernel_info_is_complete(self):
+        info = self.kernel_info()
+        self.assertEqual(info["status"], "ok")
+        self.assertEqual(info["implementation"], "tslab")
+        self.assertRegex(info["protocol_version"], r"^5\.\d+$")
+        lang = info["language_info"]
+        self.assertEqual(lang["name"], "typescript")
+        self.assertRegex(lang["version"], r"^\d+\.\d+")
+        self.assertEqual(lang["mimetype"], "text/typescript")
+        self.assertEqual(lang["file_extension"], ".ts")
+        self.assertIn("tslab", info["banner"])
+        self.assertGreaterEqual(len(info["help_links"]), 1)
+
+    def run_cell(self, code):
+        self.flush_channels()
+        reply, outputs = self.execute_helper(code)
+        return reply["content"], outputs
+
+    def test_value_is_execute_result_not_stdout(self):
+        reply, outputs = self.run_cell("const a = 20;\na + 22")
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual([m["msg_type"] for m in outputs], ["execute_result"])
+        self.assertEqual(outputs[0]["content"]["data"]["text/plain"], "42")
+        self.assertEqual(outputs[0]["content"]["execution_count"], reply["execution_count"])
+
+    def test_no_value_no_execute_result(self):
+        reply, outputs = self.run_cell("const unused = 1;")
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(outputs, [])
+
+    def test_silent_sends_nothing_and_keeps_the_count(self):
+        before, _ = self.run_cell("1")
+        self.flush_channels()
+        reply, outputs = self.execute_helper('console.log("quiet"); 5', silent=True)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual(outputs, [])
+        after, _ = self.run_cell("1")
+        self.assertEqual(after["execution_count"], before["execution_count"] + 1)
+
+    def test_type_error_names_line_and_column(self):
+        reply, outputs = self.run_cell('const a = 1;\nconst n: number = "seven";')
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual([m["msg_type"] for m in outputs], ["error"])
+        err = outputs[0]["content"]
+        self.assertEqual(err["ename"], "TSError")
+        self.assertIn("line 2, column 7", err["evalue"])
+        self.assertIn("Type 'string' is not assignable to type 'number'", err["evalue"])
+        self.assertEqual(reply["ename"], err["ename"])
+        self.assertEqual(reply["evalue"], err["evalue"])
+
+    def test_runtime_error_traceback_uses_cell_lines(self):
+        code = (
+            "interface Layer { units: number }\n"  # 1  (no JavaScript emitted)
+            "\n"  # 2
+            "function check(l: Layer) {\n"  # 3
+            "  // units must be positive\n"  # 4
+            "  if (l.units <= 0) throw new RangeError(`units must be > 0, got ${l.units}`);\n"  # 5
+            "}\n"  # 6
+            "check({ units: -1 });\n"  # 7
+        )
+        reply, outputs = self.run_cell(code)
+        self.assertEqual(reply["status"], "error")
+        err = outputs[0]["content"]
+        self.assertEqual(err["ename"], "RangeError")
+        self.assertEqual(err["evalue"], "units must be > 0, got -1")
+        cell = f"In[{reply['execution_count']}]"
+        tb = "\n".join(err["traceback"])
+        self.assertIn(f"at check ({cell}:5:", tb)
+        self.assertIn(f"at {cell}:7:", tb)
+        self.assertNotIn("tslab/dist", tb)
+
+    def test_error_in_async_cell(self):
+        reply, outputs = self.run_cell(
+            "await new Promise((r) => setTimeout(r, 5));\n(null as any).units"
+        )
+        self.assertEqual(reply["status"], "error")
+        err = outputs[-1]["content"]
+        self.assertEqual(err["ename"], "TypeError")
+        self.assertIn(f"In[{reply['execution_count']}]:2:", "\n".join(err["traceback"]))
+
+    def test_cell_after_error_runs(self):
+        self.run_cell('throw new Error("first")')
+        reply, outputs = self.run_cell("2 * 21")
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(outputs[0]["content"]["data"]["text/plain"], "42")
+
+    def test_tensor_shows_as_table(self):
+        reply, outputs = self.run_cell(TF + "tf.tensor2d([[1.5, 2], [3, 4]])")
+        self.assertEqual(reply["status"], "ok")
+        [result] = [m for m in outputs if m["msg_type"] == "execute_result"]
+        data = result["content"]["data"]
+        self.assertTrue(data["text/plain"].startswith("Tensor float32 [2, 2]"))
+        self.assertIn("<table", data["text/html"])
+        self.assertIn("1.5000", data["text/html"])
+        self.assertNotIn("stdout", [m["content"].get("name") for m in outputs])
+
+    def test_model_shows_summary_table(self):
+        reply, outputs = self.run_cell(
+            TF
+            + "tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 8 }), tf.layers.dense({ units: 3 })] })"
+        )
+        self.assertEqual(reply["status"], "ok")
+        [result] = [m for m in outputs if m["msg_type"] == "execute_result"]
+        html = result["content"]["data"]["text/html"]
+        self.assertIn("Param #", html)
+        self.assertIn("Total params: 67", html)  # (4*8+8) + (8*3+3)
+        self.assertIn("Total params: 67", result["content"]["data"]["text/plain"])
+
+
+if __name__ == "__main__":
+    unittest.main()
