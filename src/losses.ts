@@ -97,7 +97,11 @@ export function l1Loss(yTrue: Vector, yPred: Vector, reduction: Reduction = "mea
   return reduce(s, yTrue.length, reduction);
 }
 
-/** ∂L1/∂ŷ = sign(ŷ − y) (/n for the mean). At ŷ = y we take 0, the subgradient tfjs uses. */
+/**
+ * ∂L1/∂ŷ = sign(ŷ − y) (/n for the mean). At a tie ŷ = y, |r| has no derivative
+ * and any value in [−1, 1] is a subgradient: we take 0 (like Math.sign and
+ * PyTorch); tfjs's tf.grad gives +1 there.
+ */
 export function l1Grad(yTrue: Vector, yPred: Vector, reduction: Reduction = "mean"): Float64Array {
   l1Loss(yTrue, yPred, reduction); // validates
   const scale = reduction === "sum" ? 1 : 1 / yTrue.length;

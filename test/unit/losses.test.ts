@@ -55,6 +55,9 @@ test("l1Grad and mseGrad match tf.grad", () => {
   const t = T1(yReg);
   close(L.l1Grad(yReg, yHat), data(tf.grad((p: tf.Tensor) => tf.losses.absoluteDifference(t, p))(T1(yHat))), TOL, "l1 grad");
   close(L.mseGrad(yReg, yHat), data(tf.grad((p: tf.Tensor) => tf.losses.meanSquaredError(t, p))(T1(yHat))), TOL, "mse grad");
+  // at a tie (ŷ = y) both are subgradients but they differ: ours 0, tfjs +1 (documented in l1Grad)
+  assert.equal(L.l1Grad([1], [1])[0], 0);
+  assert.equal(data(tf.grad((p: tf.Tensor) => tf.losses.absoluteDifference(T1([1]), p))(T1([1])))[0], 1);
   close(L.mseGrad(yReg, yHat, "sum"), data(tf.grad((p: tf.Tensor) => tf.sum(tf.square(tf.sub(p, t))))(T1(yHat))), TOL, "l2 grad");
 });
 
