@@ -1,0 +1,35 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { checkActivationDerivatives, checkSoftmax, checkDeadUnits } from "../../src/exercises/03b-activation-functions";
+import { CheckError } from "../../src/check";
+
+const quiet = <T>(f: () => T): T => { const log = console.log; console.log = () => {}; try { return f(); } finally { console.log = log; } };
+const sig = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+const right = {
+  sigmoid: (x: number) => sig(x) * (1 - sig(x)),
+  tanh: (x: number) => 1 - Math.tanh(x) ** 2,
+  leakyRelu: (x: number, a: number) => (x > 0 ? 1 : a),
+};
+
+test("activation-derivatives: right passes, common mistakes throw", () => {
+  quiet(() => checkActivationDerivatives(right));
+  assert.throws(() => checkActivationDerivatives({ ...right, sigmoid: sig }), CheckError); // σ instead of σ′
+  assert.throws(() => checkActivationDerivatives({ ...right, tanh: (x) => 1 - Math.tanh(x) }), CheckError);
+  assert.throws(() => checkActivationDerivatives({ ...right, leakyRelu: (x) => (x > 0 ? 1 : 0.01) }), /alpha=0\.(1|3)/); // ignores alpha
+  // The textbook formula e^−x/(1+e^−x)² is right but overflows to ∞/∞ = NaN at x = −1000.
+  assert.throws(() => checkActivationDerivatives({ ...right, sigmoid: (x) => Math.exp(-x) / (1 + Math.exp(-x)) ** 2 }), /sigmoid'\(-1000\.0000\) should be a number/);
+  assert.throws(() => checkActivationDerivatives({ sigmoid: right.sigmoid } as never), /three functions/);
+});
+
+test("softmax: stable passes; naive overflows and is caught; unnormalised is caught", () => {
+  quiet(() => checkSoftmax((z) => { const m = Math.max(...z); const e = z.map((v) => Math.exp(v - m)); const s = e.reduce((a, b) => a + b); return e.map((v) => v / s); }));
+  assert.throws(() => checkSoftmax((z) => { const e = z.map(Math.exp); const s = e.reduce((a, b) => a + b); return e.map((v) => v / s); }), /softmax\(\[1000, 1001, 1002\]\)/);
+  assert.throws(() => checkSoftmax((z) => z.map(Math.exp)), CheckError);
+});
+
+test("dead-relu: right passes, off-by-one definitions throw", () => {
+  const right = (pre: number[][]) => pre[0].filter((_, j) => pre.every((r) => r[j] <= 0)).length;
+  quiet(() => checkDeadUnits(right));
+  assert.throws(() => checkDeadUnits((pre) => pre[0].filter((_, j) => pre.every((r) => r[j] < 0)).length), CheckError); // 0 counted as alive
+  assert.throws(() => checkDeadUnits((pre) => pre[0].filter((_, j) => pre.some((r) => r[j] <= 0)).length), CheckError); // "some" instead of "every"
+});
