@@ -92,7 +92,7 @@ test("whole expressions: gradients agree with tf.grad (float32 tolerance)", () =
       .add(c.log().mul(a.pow(2).neg().exp()))
       .add(b.relu().mul(c).div(c.pow(2).add(1)));
     f.backward();
-    const tfF = (v: tf.Tensor1D) => {
+    const tfF = (v: tf.Tensor) => {
       const [ta, tb, tc] = [v.slice(0, 1), v.slice(1, 1), v.slice(2, 1)];
       return tf.tanh(ta.mul(tb).add(tc)).mul(tf.sigmoid(ta.sub(tb)))
         .add(tf.log(tc).mul(tf.exp(ta.square().neg())))
