@@ -30,7 +30,7 @@ sourceMaps.install({ fileName: () => cellName });
 const { createConverter } = require("tslab/dist/converter");
 const { createExecutor } = require("tslab/dist/executor");
 const jupyter = require("tslab/dist/jupyter");
-const { TaskCanceledError } = require("tslab/dist/util");
+const { TaskCanceledError, TaskQueue } = require("tslab/dist/util");
 const { versions } = require("tslab/dist/public");
 
 const utf8 = new util.TextDecoder();
@@ -120,6 +120,11 @@ class Handler extends jupyter.JupyterHandlerImpl {
   /** @param {any} executor */
   constructor(executor) {
     super(executor, false);
+    // Own queue, counter and executor handle (tslab's are private).
+    this.cells = new TaskQueue();
+    this.count = 0;
+    this.unnumbered = 0;
+    this.exec = executor;
     /** Cell sources by name, for the code excerpt under a traceback. */
     this.sources = new Map();
   }
@@ -162,20 +167,20 @@ class Handler extends jupyter.JupyterHandlerImpl {
   // @ts-ignore -- different signature from tslab's handleExecute, called only by Server below
   async handleExecute(req, io) {
     try {
-      return await this.execQueue.add(() => this.run(req, io));
+      return await this.cells.add(() => this.run(req, io));
     } catch (e) {
       if (e instanceof CellFailed) {
         // The cells queued behind a failed one are chained to it and come back
         // "aborted"; cells sent from now on run. (tslab waits 200 ms before
         // accepting new cells, which aborts a cell sent right after the error
         // reply; ipykernel's default stop_on_error_timeout is 0.)
-        this.execQueue.reset();
+        this.cells.reset();
         return e.reply;
       }
-      if (e instanceof TaskCanceledError) return { status: "aborted", execution_count: this.execCount };
+      if (e instanceof TaskCanceledError) return { status: "aborted", execution_count: this.count };
       const err = { ename: "KernelError", evalue: String(e), traceback: [String(e instanceof Error ? e.stack : e)] };
       if (!req.silent) io.publish("error", err);
-      return { status: "error", execution_count: this.execCount, ...err };
+      return { status: "error", execution_count: this.count, ...err };
     }
   }
 
@@ -185,9 +190,11 @@ class Handler extends jupyter.JupyterHandlerImpl {
    */
   async run(req, io) {
     const silent = !!req.silent;
-    if (!silent && req.store_history !== false) this.execCount++;
-    const count = this.execCount;
-    cellName = `In[${count}]`;
+    const advance = !silent && req.store_history !== false;
+    if (advance) this.count++;
+    const count = this.count;
+    // A cell that does not advance the count still needs a name of its own (source maps are per name).
+    cellName = advance ? `In[${count}]` : `In[${count}.${++this.unnumbered}]`;
     this.sources.set(cellName, req.code);
     if (!silent) io.publish("execute_input", { code: req.code, execution_count: count });
     // Like ipykernel, output written after the cell finished (timers, promises)
@@ -197,7 +204,7 @@ class Handler extends jupyter.JupyterHandlerImpl {
     jupyter.lastWriteDisplayData = silent ? () => {} : io.display;
 
     report = new CellReport();
-    const ok = await this.executor.execute(req.code);
+    const ok = await this.exec.execute(req.code);
     const r = report;
     if (!ok) {
       const err = r.diagnostics.length > 0

@@ -172,6 +172,21 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(reply["status"], "ok")
         self.assertEqual(outputs[0]["content"]["data"]["text/plain"], "42")
 
+    def test_cells_queued_behind_an_error_are_aborted(self):
+        self.flush_channels()
+        failing = self.kc.execute('await new Promise((r) => setTimeout(r, 300));\nthrow new Error("x");')
+        queued = self.kc.execute("1")
+        status = {}
+        while len(status) < 2:
+            reply = self.kc.get_shell_msg(timeout=jupyter_kernel_test.TIMEOUT)
+            status[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+        self.assertEqual(status, {failing: "error", queued: "aborted"})
+        while True:  # drain iopub without validating (an aborted reply has no ename)
+            try:
+                self.kc.get_iopub_msg(timeout=0.3)
+            except Exception:
+                break
+
     def test_tensor_shows_as_table(self):
         reply, outputs = self.run_cell(TF + "tf.tensor2d([[1.5, 2], [3, 4]])")
         self.assertEqual(reply["status"], "ok")
