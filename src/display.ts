@@ -3,7 +3,8 @@
  * (kernel/main.js) calls `toMimeBundle` on the value of a cell's last
  * expression, so ending a cell with `x` shows a tf.Tensor as a small table
  * (shape, dtype, values; big tensors truncated like a pandas frame), a
- * tf.LayersModel as its summary table, and a long array of numbers on one
+ * tf.LayersModel as its summary table, the History `await model.fit(...)`
+ * returns as a table of metrics per epoch, and a long array of numbers on one
  * line. Anything else is shown as Node's `util.inspect` shows it.
  *
  * Values are recognised by their shape (duck typing), so neither the kernel
@@ -80,10 +81,26 @@ function isNumberMatrix(v: unknown): v is number[][] {
   return v.every((row) => isNumberArray(row) && (row as ArrayLike<number>).length === cols);
 }
 
+/** The part of a tf.History (what `await model.fit(...)` returns) this module reads. */
+export interface HistoryLike {
+  epoch: number[];
+  history: Record<string, ArrayLike<unknown>>;
+}
+
+export function isHistoryLike(v: unknown): v is HistoryLike {
+  const h = v as HistoryLike;
+  return (
+    typeof v === "object" && v !== null && Array.isArray(h.epoch) &&
+    typeof h.history === "object" && h.history !== null &&
+    Object.values(h.history).every((xs) => Array.isArray(xs) || ArrayBuffer.isView(xs))
+  );
+}
+
 /** The MIME bundle the kernel sends for a cell's last value. */
 export function toMimeBundle(value: unknown, limits: DisplayLimits = DEFAULT_LIMITS): MimeBundle {
   if (isTensorLike(value)) return tensorBundle(value, limits);
   if (isLayersModelLike(value)) return modelBundle(value);
+  if (isHistoryLike(value)) return historyBundle(value, limits);
   if (isNumberMatrix(value)) {
     const kind: CellKind = value.every((row) => row.every(Number.isInteger)) ? "int" : "float";
     const view = { shape: [value.length, value[0].length], get: (i: number[]) => value[i[0]][i[1]], kind };
@@ -341,4 +358,32 @@ export function modelBundle(m: LayersModelLike): MimeBundle {
       `</div></div>`,
   ].join("");
   return { "text/plain": plain, "text/html": html };
+}
+
+// ---------------------------------------------------------------- training history
+
+/** Out[n] of `await model.fit(...)`: one row per epoch, one column per metric (head … tail when long). */
+export function historyBundle(h: HistoryLike, limits: DisplayLimits = DEFAULT_LIMITS): MimeBundle {
+  const names = Object.keys(h.history);
+  const title = `History: ${h.epoch.length} epoch${h.epoch.length === 1 ? "" : "s"}`;
+  const header = ["epoch", ...names];
+  const rows = window(h.epoch.length, limits.maxRows).map((i) =>
+    i === null
+      ? header.map(() => "…")
+      : [String(h.epoch[i]), ...names.map((n) => {
+          const v = h.history[n][i];
+          return typeof v === "number" ? formatFloat(v) : String(v);
+        })],
+  );
+  const widths = header.map((c, j) => Math.max(c.length, ...rows.map((r) => r[j].length)));
+  const line = (r: string[]) => r.map((v, j) => v.padStart(widths[j])).join("  ");
+  const text = [title, line(header), ...rows.map(line)].join("\n");
+  const th = (c: string) => `<th style="text-align: right">${escapeHtml(c)}</th>`;
+  const td = (c: string) => `<td style="text-align: right; font-family: monospace">${escapeHtml(c)}</td>`;
+  const html =
+    `<div class="nn-labs-history"><div style="font-family: monospace; margin-bottom: 2px">${escapeHtml(title)}</div>` +
+    `<table><thead><tr>${header.map(th).join("")}</tr></thead><tbody>` +
+    rows.map((r) => `<tr>${th(r[0])}${r.slice(1).map(td).join("")}</tr>`).join("") +
+    `</tbody></table></div>`;
+  return { "text/plain": text, "text/html": html };
 }

@@ -147,6 +147,19 @@ test("a fixture model: summary table with output shapes and params; an unbuilt l
   assert.match(b["text/html"]!, /Total params: 1,234,567<br>Trainable params: 40<br>Non-trainable params: 0/);
 });
 
+test("a training history: one row per epoch, one column per metric, head … tail when long", () => {
+  const epochs = range(30);
+  const h = { epoch: epochs, history: { loss: epochs.map((e) => 1 / (e + 1)), val_loss: epochs.map((e) => 2 / (e + 1)) }, params: {} };
+  const b = toMimeBundle(h);
+  const text = b["text/plain"].split("\n");
+  assert.deepEqual(text.slice(0, 3), ["History: 30 epochs", "epoch    loss  val_loss", "    0  1.0000    2.0000"]);
+  assert.equal(text.at(-1), "   29  0.0333    0.0667");
+  const rows = bodyRows(b["text/html"]!);
+  assert.equal(rows.length, DEFAULT_LIMITS.maxRows + 1);
+  assert.deepEqual(rows[5], ["…", "…", "…"]);
+  assert.deepEqual(rows[1], ["1", "0.5000", "1.0000"]);
+});
+
 test("real tfjs: a tensor, a model, and no tensor leaks when big tensors are sliced", async () => {
   await tf.setBackend("cpu");
   const x = tf.tensor2d([[1, 2], [3, 4]], [2, 2], "int32");
@@ -162,6 +175,12 @@ test("real tfjs: a tensor, a model, and no tensor leaks when big tensors are sli
   assert.match(b["text/plain"], /Total params: 67/);
   assert.deepEqual(bodyRows(b["text/html"]!).map((r) => r.slice(1)), [["[null, 8]", "40"], ["[null, 3]", "27"]]);
   assert.match(b["text/html"]!, /Total params: 67<br>Trainable params: 67<br>Non-trainable params: 0/);
-  tf.dispose([x, big]);
+  model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+  const [xs, ys] = [tf.ones([4, 4]), tf.zeros([4, 3])];
+  const history = await model.fit(xs, ys, { epochs: 2, verbose: 0 });
+  const hb = toMimeBundle(history);
+  assert.match(hb["text/plain"], /^History: 2 epochs\nepoch +loss\n +0 +\d\.\d{4}\n +1 +\d\.\d{4}$/);
+  assert.equal(bodyRows(hb["text/html"]!).length, 2);
+  tf.dispose([x, big, xs, ys]);
   model.dispose();
 });
