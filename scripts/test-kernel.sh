@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests the course kernel (kernel/): unit tests of its modules, then Jupyter's
-# kernel conformance suite (jupyter_kernel_test) against the kernel registered
+# kernel conformance suite (jupyter_kernel_test) and nbclient/nbconvert runs against the kernel registered
 # as "tslab" (scripts/install-kernel.sh). Needs `npm run build` (dist/display.js).
 #   usage: scripts/test-kernel.sh [python-with-jupyter_kernel_test]
 set -euo pipefail
