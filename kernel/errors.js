@@ -70,8 +70,8 @@ function exceptionError(value, mapPosition, cellSource) {
   const ename = value.name || value.constructor?.name || "Error";
   const evalue = value.message ?? "";
   const frames = [];
-  /** @type {{file: string, line: number, column: number} | null} */
-  let first = null;
+  /** The innermost frame in a cell, for the source excerpt. @type {{file: string, line: number, column: number} | null} */
+  let first = /** @type {any} */ (null);
   let skipped = { pkg: "", count: 0 };
   const flushSkipped = () => {
     if (skipped.count > 0) frames.push(`    … ${skipped.count} more frame${skipped.count > 1 ? "s" : ""} in ${skipped.pkg}`);
