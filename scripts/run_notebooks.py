@@ -15,59 +15,21 @@ error. Errors are read from the cell's `error` output (ename/evalue); tslab
 """
 import argparse
 import json
-import re
 import os
-import signal
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def first_line(text, limit=300):
-    text = (text or "").strip()
-    line = text.splitlines()[0] if text else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def cell_error_message(cell, exc):
-    """The most specific message a failed cell offers."""
-    outputs = cell.get("outputs", [])
-    for out in outputs:
-        if out.get("output_type") == "error":
-            ename, evalue = out.get("ename", ""), out.get("evalue", "")
-            if ename or evalue:
-                return f"{ename}: {evalue}".strip(": ")
-    stderr = "".join(
-        "".join(o.get("text", "")) for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"
-    ).strip()
-    if stderr:
-        # tslab prints the source line, a caret, then "SomeError: message" and a
-        # stack; a type error is "line:col - message". Prefer the error line.
-        lines = [l.strip() for l in stderr.splitlines() if l.strip() and not l.strip().startswith("at ")]
-        named = [l for l in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", l)]
-        return (named[0] if named else " | ".join(lines[:3]))[:500]
-    return first_line(str(exc)) or type(exc).__name__
+from nbexec import REPO, cell_error_message, find_backend, first_line, kernel_pid, make_client, run_json_child
 
 
 def execute_one(path, out_dir, timeout, startup_timeout):
     """Runs one notebook (in this process) and returns a result dict."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
-    kernel_name = nb.metadata.get("kernelspec", {}).get("name", "tslab")
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        startup_timeout=startup_timeout,
-        kernel_name=kernel_name,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
-        record_timing=True,
-    )
+    client = make_client(nb, os.path.dirname(os.path.abspath(path)), timeout, startup_timeout)
     result = {"notebook": os.path.relpath(path, REPO), "status": "ok", "cell": None, "error": None}
     start = time.time()
     index = None
@@ -105,41 +67,18 @@ def execute_one(path, out_dir, timeout, startup_timeout):
     return result
 
 
-def kernel_pid(client):
-    """The kernel's process id (reported so tests can prove no kernel is left behind)."""
-    provisioner = getattr(client.km, "provisioner", None)
-    proc = getattr(provisioner, "process", None)
-    return getattr(proc, "pid", None)
-
-
-def find_backend(nb):
-    """The 'Backend: …' line that every lab's set-up cell prints."""
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            text = "".join(out.get("text", "")) if out.get("output_type") == "stream" else ""
-            for line in text.splitlines():
-                if line.startswith("Backend: "):
-                    return line[len("Backend: "):].split(" ")[0]
-    return None
-
-
 def run_child(path, args):
     """Executes one notebook in a child process; a hard limit guards against a wedged executor."""
     cmd = [sys.executable, os.path.abspath(__file__), "--one", path, "--timeout", str(args.timeout),
            "--out", args.out, "--startup-timeout", str(args.startup_timeout)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=args.notebook_timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+    result, problem = run_json_child(cmd, args.notebook_timeout)
+    if result is not None:
+        return result
+    if problem == "timeout":
         return {"notebook": os.path.relpath(path, REPO), "status": "timeout", "cell": None, "seconds": args.notebook_timeout,
                 "error": f"notebook did not finish within {args.notebook_timeout} s"}
-    for line in reversed(out.splitlines()):
-        if line.startswith("{"):
-            return json.loads(line)
     return {"notebook": os.path.relpath(path, REPO), "status": "error", "cell": None, "seconds": 0,
-            "error": f"runner crashed: {first_line(err[-2000:]) or 'no output'}"}
+            "error": f"runner crashed: {problem}"}
 
 
 def print_table(results):

@@ -1,0 +1,102 @@
+"""Headless notebook execution shared by the runner (run_notebooks.py) and the
+grader (grade.py): a Jupyter client for one notebook, the error a failed cell
+reports, and a child process with a hard time limit whose last stdout line is
+its JSON result.
+
+Every notebook executes in a fresh kernel whose working directory is given
+explicitly, so that `import ... from "../dist/..."` resolves against the
+library whatever folder the notebook file itself lives in.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def first_line(text, limit=300):
+    text = (text or "").strip()
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def cell_error_message(cell, exc=None):
+    """The most specific message a failed cell offers.
+
+    Errors are read from the cell's `error` output (ename/evalue); tslab 1.0.22
+    sends none, so the cell's stderr text is the fallback.
+    """
+    outputs = cell.get("outputs", [])
+    for out in outputs:
+        if out.get("output_type") == "error":
+            ename, evalue = out.get("ename", ""), out.get("evalue", "")
+            if ename or evalue:
+                return f"{ename}: {evalue}".strip(": ")
+    stderr = "".join(
+        "".join(o.get("text", "")) for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ).strip()
+    if stderr:
+        # tslab prints the source line, a caret, then "SomeError: message" and a
+        # stack; a type error is "line:col - message". Prefer the error line.
+        lines = [l.strip() for l in stderr.splitlines() if l.strip() and not l.strip().startswith("at ")]
+        named = [l for l in lines if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", l)]
+        return (named[0] if named else " | ".join(lines[:3]))[:500]
+    if exc is None:
+        return "the cell failed without a message"
+    return first_line(str(exc)) or type(exc).__name__
+
+
+def make_client(nb, cwd, timeout, startup_timeout, client_class=None, **kwargs):
+    """A Jupyter client for `nb` in the kernel its metadata names (tslab by default), started in `cwd`."""
+    if client_class is None:
+        from nbclient import NotebookClient as client_class
+    kernel_name = nb.metadata.get("kernelspec", {}).get("name", "tslab")
+    return client_class(
+        nb,
+        timeout=timeout,
+        startup_timeout=startup_timeout,
+        kernel_name=kernel_name,
+        resources={"metadata": {"path": cwd}},
+        record_timing=True,
+        **kwargs,
+    )
+
+
+def kernel_pid(client):
+    """The kernel's process id (reported so tests can prove no kernel is left behind)."""
+    provisioner = getattr(client.km, "provisioner", None)
+    proc = getattr(provisioner, "process", None)
+    return getattr(proc, "pid", None)
+
+
+def find_backend(nb):
+    """The 'Backend: …' line that every lab's set-up cell prints."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("text", "")) if out.get("output_type") == "stream" else ""
+            for line in text.splitlines():
+                if line.startswith("Backend: "):
+                    return line[len("Backend: "):].split(" ")[0]
+    return None
+
+
+def run_json_child(cmd, limit):
+    """Runs `cmd` in a process group of its own; returns (result, problem).
+
+    result is the JSON object on the child's last line that starts with "{";
+    problem is None, "timeout" (the group was killed after `limit` seconds) or
+    the tail of the child's stderr when it printed no result.
+    """
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return None, "timeout"
+    for line in reversed(out.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line), None
+    return None, first_line(err[-2000:]) or "no output"
