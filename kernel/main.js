@@ -37,11 +37,11 @@ const utf8 = new util.TextDecoder();
 // tfjs stacks are deep; keep enough frames to reach the cell that called it.
 Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 50);
 
-/** @returns {(value: unknown) => Record<string, string>} */
+/** @returns {(value: unknown) => Record<string, string> | null} */
 function loadRenderers() {
   const file = path.join(__dirname, "..", "dist", "display.js");
   try {
-    return require(file).toMimeBundle;
+    return require(file).cellResultBundle;
   } catch (e) {
     console.error(`tslab kernel: rich display off, cannot load ${file} (run npm run build): ${e}`);
     return (value) => ({ "text/plain": util.inspect(value) });
@@ -221,9 +221,9 @@ class Handler extends jupyter.JupyterHandlerImpl {
     for (const d of r.diagnostics) {
       process.stderr.write(`${d.file ? d.file + " " : ""}${d.line}:${d.column} - ${d.message}\n`);
     }
-    if (r.hasValue && !silent) {
-      io.publish("execute_result", { execution_count: count, data: this.render(r.value), metadata: {} });
-    }
+    const data = r.hasValue && !silent ? this.render(r.value) : null;
+    // null: the value is already on the page (a displayed figure), no Out[n].
+    if (data) io.publish("execute_result", { execution_count: count, data, metadata: {} });
     return { status: "ok", execution_count: count, payload: [], user_expressions: {} };
   }
 

@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { installWasmTrainingKernels } from "./wasm";
+import { markShown } from "./display";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -68,7 +69,8 @@ export async function initBackend(options: { quiet?: boolean } = {}): Promise<Ba
   for (const name of candidates) {
     const why = await tryBackend(name);
     if (why === undefined) {
-      current = { name, tfjsVersion: tf.version.tfjs, skipped };
+      // Marked as shown: the line below says it, so `await initBackend()` ending a cell adds no Out[n].
+      current = markShown({ name, tfjsVersion: tf.version.tfjs, skipped });
       if (!options.quiet) console.log(describeBackend(current));
       return current;
     }

@@ -97,6 +97,24 @@ export function isHistoryLike(v: unknown): v is HistoryLike {
 }
 
 /** The MIME bundle the kernel sends for a cell's last value. */
+/**
+ * Marks a value whose picture or text is already on the page (a figure a plot
+ * call displayed, the backend line initBackend printed), so a cell ending in
+ * it gets no Out[n] repeating it.
+ */
+export const ALREADY_SHOWN = Symbol.for("nnlab.alreadyShown");
+
+export function markShown<T extends object>(value: T): T {
+  Object.defineProperty(value, ALREADY_SHOWN, { value: true, enumerable: false, configurable: true });
+  return value;
+}
+
+/** What the kernel sends for a cell's last value: its MIME bundle, or null when it is already shown. */
+export function cellResultBundle(value: unknown): MimeBundle | null {
+  if (typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[ALREADY_SHOWN] === true) return null;
+  return toMimeBundle(value);
+}
+
 export function toMimeBundle(value: unknown, limits: DisplayLimits = DEFAULT_LIMITS): MimeBundle {
   if (isTensorLike(value)) return tensorBundle(value, limits);
   if (isLayersModelLike(value)) return modelBundle(value);

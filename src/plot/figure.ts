@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { inspect } from "util";
 import { displayBundle, escapeHtml, inKernel, uniqueId } from "./display";
+import { markShown } from "../display";
 
 /** A plotly figure: traces and layout, as plotly.js takes them. */
 export interface Figure {
@@ -75,9 +76,10 @@ export function showFigure(fig: Figure): Figure {
     ensurePlotlyLoaded();
     displayBundle({ "text/html": figureHtml(fig), "text/plain": figureText(fig) });
   }
-  // When a plot call ends a cell, tslab prints its value: keep that to one line.
+  // A plot call that ends a cell shows no Out[n] (the figure is already
+  // there); printed with console.log, a figure is one line.
   Object.defineProperty(fig, inspect.custom, { value: () => figureText(fig), enumerable: false, configurable: true });
-  return fig;
+  return markShown(fig);
 }
 
 /** Catches NaN/Infinity before they reach the browser, where they would become null silently. */

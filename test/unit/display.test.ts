@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { DEFAULT_LIMITS, TensorLike, formatFloat, numberArrayText, toMimeBundle, window } from "../../src/display";
+import { DEFAULT_LIMITS, TensorLike, cellResultBundle, formatFloat, markShown, numberArrayText, toMimeBundle, window } from "../../src/display";
 
 /** A duck-typed tensor over `values` (row-major), recording how it was read. */
 function fakeTensor(shape: number[], values: ArrayLike<unknown>, dtype = "float32") {
@@ -183,4 +183,10 @@ test("real tfjs: a tensor, a model, and no tensor leaks when big tensors are sli
   assert.equal(bodyRows(hb["text/html"]!).length, 2);
   tf.dispose([x, big, xs, ys]);
   model.dispose();
+});
+
+test("values already on the page (a displayed figure, the backend line) get no Out[n]", () => {
+  const shown = markShown({ data: [] as unknown[] });
+  assert.equal(cellResultBundle(shown), null);
+  assert.deepEqual(cellResultBundle({ a: 1 }), toMimeBundle({ a: 1 }));
 });
