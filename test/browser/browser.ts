@@ -3,6 +3,7 @@
  * by playwright-core (Playwright's own browser downloads are not used).
  */
 import * as fs from "node:fs";
+import { pathToFileURL } from "node:url";
 import { chromium, Browser } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -38,4 +39,65 @@ export function renderedFiguresInPage(): RenderedFigure[] {
     svg: el.querySelector(".main-svg") !== null,
     traces: Array.isArray((el as unknown as { data?: unknown[] }).data) ? (el as unknown as { data: unknown[] }).data.length : null,
   }));
+}
+
+/** What one offline page showed: see checkPageOffline. */
+export interface OfflinePage {
+  figures: RenderedFigure[];
+  pageErrors: string[];
+  /** file:// URLs the page asked for that do not exist. */
+  missingLocal: string[];
+  /** Network URLs the page asked for (all refused). */
+  blocked: string[];
+  /** Formulas typeset by MathJax, and how many of them are MathJax errors. */
+  math: { typeset: number; errors: number };
+}
+
+/**
+ * Opens a local HTML file with the network cut off (offline context, every
+ * non-file request refused), waits for `figures` plotly figures and, if
+ * `waitForMath`, for MathJax, and reports what it found. A screenshot of the
+ * whole page goes to `screenshot` when given.
+ */
+export async function openOffline(
+  browser: Browser,
+  file: string,
+  opts: { figures: number; waitForMath: boolean; screenshot?: string },
+): Promise<OfflinePage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, offline: true });
+  const blocked: string[] = [];
+  const missingLocal: string[] = [];
+  const pageErrors: string[] = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file:")) return route.continue();
+    blocked.push(url);
+    return route.abort("internetdisconnected");
+  });
+  try {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("requestfailed", (r) => {
+      if (r.url().startsWith("file:")) missingLocal.push(r.url());
+    });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load", timeout: 60_000 });
+    await page
+      .waitForFunction((n) => {
+        const figs = document.querySelectorAll(".nnlab-figure");
+        return figs.length >= n && Array.from(figs).every((f) => f.querySelector(".main-svg"));
+      }, opts.figures, { timeout: 60_000 })
+      .catch(() => undefined); // the caller's assertions say what is missing
+    if (opts.waitForMath) {
+      await page.waitForFunction(() => document.querySelectorAll(".MathJax_CHTML").length > 0, undefined, { timeout: 60_000 }).catch(() => undefined);
+    }
+    const figures = await page.evaluate(renderedFiguresInPage);
+    const math = await page.evaluate(() => ({
+      typeset: document.querySelectorAll(".MathJax_CHTML").length,
+      errors: Array.from(document.querySelectorAll(".MathJax_CHTML")).filter((e) => /Math Processing Error/.test(e.textContent ?? "")).length,
+    }));
+    if (opts.screenshot) await page.screenshot({ path: opts.screenshot, fullPage: true });
+    return { figures, pageErrors, missingLocal, blocked, math };
+  } finally {
+    await context.close();
+  }
 }

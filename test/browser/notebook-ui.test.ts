@@ -120,8 +120,12 @@ for (const lab of LABS) {
       await confirm.waitFor({ timeout: 10_000 });
       assert.match((await confirm.textContent()) ?? "", /Restart/);
       await confirm.click();
-      // The restart clears the prompts before the cells are queued again.
-      await page.waitForFunction(() => Array.from(document.querySelectorAll(".cell.code_cell .input_prompt")).some((p) => (p.textContent ?? "").includes("[*]")), undefined, { timeout: 60_000 });
+      // The cells are queued ("In [*]") once the kernel has restarted (or, at the
+      // very least, have all run): only then can "no cell is running" mean done.
+      await page.waitForFunction(() => {
+        const prompts = Array.from(document.querySelectorAll(".cell.code_cell .input_prompt")).map((p) => p.textContent ?? "");
+        return prompts.some((p) => p.includes("[*]")) || prompts.every((p) => /\[\d+\]/.test(p));
+      }, undefined, { timeout: 60_000 });
       const state = await waitForRunAll(page);
 
       const problems = await page.evaluate(() =>

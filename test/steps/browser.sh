@@ -22,4 +22,4 @@ if [ -z "$fresh" ]; then
   bash scripts/run-notebooks.sh "${paths[@]}" --out build/browser/expected
   export BROWSER_EXPECTED_DIR=build/browser/expected
 fi
-exec node --import tsx --test --test-reporter=spec --test-concurrency=1 test/browser/*.test.ts
+exec node --import tsx --test --test-reporter=spec --test-concurrency=1 test/browser/notebook-ui.test.ts test/browser/exported-html.test.ts
