@@ -20,6 +20,10 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   dx.fill(0);
   const xv = f32(backend, input);
   const dyv = f32(backend, dy);
+  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH <= H && 2 * OW <= W) {
+    pool2x2Grad(xv, dyv, dx, N, H, W, C, OH, OW);
+    return out;
+  }
   const best = new Float32Array(C);
   const where = new Int32Array(C);
   for (let n = 0; n < N; n++) {
@@ -47,4 +51,26 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
     }
   }
   return out;
+}
+
+/** The common 2×2, stride-2, unpadded case without the general window loops. */
+function pool2x2Grad(xv: Float32Array, dyv: Float32Array, dx: Float32Array, N: number, H: number, W: number, C: number, OH: number, OW: number): void {
+  const rowStride = W * C;
+  let yo = 0;
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let p0 = (n * H + 2 * oh) * rowStride;
+      for (let ow = 0; ow < OW; ow++, p0 += 2 * C) {
+        const p1 = p0 + C, p2 = p0 + rowStride, p3 = p2 + C;
+        for (let c = 0; c < C; c++, yo++) {
+          // First maximum in row-major window order wins (strict >), as on cpu.
+          let at = p0 + c, best = xv[at];
+          if (xv[p1 + c] > best) { best = xv[p1 + c]; at = p1 + c; }
+          if (xv[p2 + c] > best) { best = xv[p2 + c]; at = p2 + c; }
+          if (xv[p3 + c] > best) { at = p3 + c; }
+          dx[at] += dyv[yo];
+        }
+      }
+    }
+  }
 }
