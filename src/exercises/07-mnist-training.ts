@@ -1,0 +1,107 @@
+/**
+ * Checks for the exercises of lab 07, "Training and evaluating a network on
+ * MNIST". Each calls the student's function on inputs of its own and compares
+ * with the library: inverseTimeDecay (src/optim.ts), classificationReport
+ * (src/metrics.ts) and bestTrial (src/search.ts).
+ */
+import { CheckError, callStudent, expect, expectClose, fmt, passed } from "../check";
+import { Rng } from "../random";
+import { inverseTimeDecay } from "../optim";
+import { classificationReport, confusionMatrix } from "../metrics";
+import { bestTrial, type Config } from "../search";
+
+/** Exercise "time-decay": (lr0, decay, t) => the Keras rate of update t (t = 0 for the first update). */
+export function checkTimeDecay(decayedRate: (lr0: number, decay: number, t: number) => number): void {
+  const ex = "time-decay";
+  const cases: [number, number, number][] = [[0.01, 1e-6, 0], [0.01, 1e-6, 6000], [0.1, 0.01, 1], [0.5, 0.1, 37], [0.01, 0, 1000], [0.002, 1e-3, 123456]];
+  for (const [lr0, decay, t] of cases) {
+    const got = callStudent(ex, decayedRate, lr0, decay, t);
+    const want = inverseTimeDecay(lr0, decay)(t);
+    if (typeof got === "number" && decay > 0 && Math.abs(got - inverseTimeDecay(lr0, decay)(t + 1)) < 1e-15 && Math.abs(got - want) > 1e-15) {
+      throw new CheckError(ex, `for lr0 = ${lr0}, decay = ${decay}, t = ${t} you returned the rate of update t + 1; the first update (t = 0) uses lr0 itself.`);
+    }
+    expectClose(ex, `decayedRate(${lr0}, ${decay}, ${t})`, got, want, { atol: 1e-15, rtol: 1e-12 });
+  }
+  passed(ex);
+}
+
+/** Labels whose confusion matrix is `cm` (rows true, columns predicted). */
+function labelsOf(cm: number[][]): { yTrue: number[]; yPred: number[] } {
+  const yTrue: number[] = [], yPred: number[] = [];
+  cm.forEach((row, t) => row.forEach((count, p) => {
+    for (let i = 0; i < count; i++) { yTrue.push(t); yPred.push(p); }
+  }));
+  return { yTrue, yPred };
+}
+
+export interface ClassScoresAnswer {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Exercise "precision-recall": (cm, c) => precision, recall and F1 of class c; rows of cm are true classes. */
+export function checkPrecisionRecall(scores: (cm: number[][], c: number) => ClassScoresAnswer): void {
+  const ex = "precision-recall";
+  const rng = new Rng(707);
+  const random = (k: number) => {
+    const yTrue = Array.from({ length: 300 }, () => rng.int(k));
+    const yPred = yTrue.map((t) => (rng.next() < 0.7 ? t : rng.int(k)));
+    return confusionMatrix(yTrue, yPred, k);
+  };
+  const cms: number[][][] = [
+    [[50, 10], [5, 35]],
+    [[90, 2, 8], [0, 3, 27], [1, 0, 69]],
+    [[4, 0, 1], [3, 0, 2], [0, 0, 5]], // class 1 never predicted: precision 0/0 → 0
+    random(4),
+    random(10),
+  ];
+  for (const cm of cms) {
+    const { yTrue, yPred } = labelsOf(cm);
+    const report = classificationReport(yTrue, yPred, cm.length);
+    for (let c = 0; c < cm.length; c++) {
+      const got = callStudent(ex, scores, cm.map((r) => r.slice()), c);
+      const want = report.perClass[c];
+      if (got == null || typeof got !== "object") throw new CheckError(ex, `return an object {precision, recall, f1}; got ${fmt(got)}.`);
+      const swapped = Math.abs(got.precision - want.recall) < 1e-9 && Math.abs(got.recall - want.precision) < 1e-9 && Math.abs(want.precision - want.recall) > 1e-9;
+      expect(ex, !swapped, `for class ${c} of ${JSON.stringify(cm)} your precision and recall are swapped: rows are the true classes, so recall divides by the row sum and precision by the column sum.`);
+      const where = `class ${c} of the confusion matrix ${JSON.stringify(cm)}`;
+      expect(ex, Number.isFinite(got.precision), `precision for ${where} is ${got.precision}; when a class is never predicted (0/0), report 0.`);
+      expectClose(ex, `precision for ${where}`, got.precision, want.precision, { atol: 1e-9, rtol: 1e-9 });
+      expectClose(ex, `recall for ${where}`, got.recall, want.recall, { atol: 1e-9, rtol: 1e-9 });
+      expect(ex, Number.isFinite(got.f1), `F1 for ${where} is ${got.f1}; when precision + recall = 0, report 0.`);
+      expectClose(ex, `F1 for ${where}`, got.f1, want.f1, { atol: 1e-9, rtol: 1e-9 });
+    }
+  }
+  passed(ex);
+}
+
+export interface SearchTrial {
+  config: Config;
+  valAcc: number;
+  testAcc: number;
+}
+
+/** Exercise "pick-best": (trials) => index of the trial to keep, chosen on validation accuracy only (first on a tie). */
+export function checkPickBest(pickBest: (trials: SearchTrial[]) => number): void {
+  const ex = "pick-best";
+  const rng = new Rng(77);
+  const make = (val: number[], test: number[]): SearchTrial[] => val.map((v, i) => ({ config: { learningRate: 10 ** -(1 + i % 3), batchSize: 32 << (i % 3) }, valAcc: v, testAcc: test[i] }));
+  const cases: SearchTrial[][] = [
+    make([0.91, 0.95, 0.93], [0.92, 0.94, 0.96]), // the test set would pick another trial
+    make([0.97, 0.97, 0.96, 0.95], [0.95, 0.97, 0.98, 0.94]), // a tie on validation: keep the first
+    make([0.5], [0.6]),
+    make(Array.from({ length: 12 }, () => 0.9 + 0.08 * rng.next()), Array.from({ length: 12 }, () => 0.9 + 0.08 * rng.next())),
+  ];
+  for (const trials of cases) {
+    const copy = trials.map((t) => ({ ...t, config: { ...t.config } }));
+    const got = callStudent(ex, pickBest, copy);
+    const want = bestTrial(trials, "valAcc");
+    const byTest = bestTrial(trials, "testAcc");
+    if (got === byTest && byTest !== want) {
+      throw new CheckError(ex, `you picked trial ${got}, the best on the *test* set. Choose on validation accuracy: the test set must stay unseen until the one final report.`);
+    }
+    expect(ex, got === want, `for validation accuracies ${fmt(trials.map((t) => t.valAcc))} the trial to keep is ${want} (highest validation accuracy, the first one on a tie), got ${fmt(got)}.`);
+  }
+  passed(ex);
+}

@@ -1,0 +1,171 @@
+/**
+ * Regularization pieces that TensorFlow.js lacks or gets wrong for a seeded
+ * course (lab 07, "Training and evaluating a network on MNIST").
+ *
+ * - tf.layers.dropout({seed}) passes its seed to every random draw, and a
+ *   seeded draw in tfjs returns the *same* numbers each time: every step uses
+ *   the same mask, so the network trains one fixed thinned sub-network instead
+ *   of a new one per step. Without a seed it is random but not reproducible.
+ *   tf.layers.gaussianNoise has no seed at all. `seededDropout` and
+ *   `seededGaussianNoise` draw a fresh seed per training step from the lab's
+ *   `Rng`: a new mask (new noise) every step, the same sequence every run.
+ * - Weight constraints (`kernelConstraint: tf.constraints.maxNorm(...)`) are
+ *   stored by tfjs layers but never applied by its training loop (nor by
+ *   trainModel, which calls the optimizer directly). `withConstraints` wraps
+ *   the optimizer so that every update is followed by the projection, as in
+ *   Keras.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Rng } from "./random";
+
+/** A tensor with its variable name, as tf.Optimizer passes gradients and weights. */
+type NamedTensor = { name: string; tensor: tf.Tensor };
+type Kwargs = Record<string, unknown>;
+
+/** A per-layer source of fresh integer seeds, one per training step. */
+class SeedStream {
+  private readonly rng: Rng;
+  constructor(seed: number) {
+    this.rng = new Rng(seed);
+  }
+  next(): number {
+    return this.rng.int(2 ** 31 - 1);
+  }
+}
+
+export interface SeededDropoutArgs {
+  /** Fraction of units zeroed during training, in [0, 1). */
+  rate: number;
+  seed: number;
+  name?: string;
+}
+
+/**
+ * Inverted dropout: in training, each unit is kept with probability 1 − rate
+ * and scaled by 1/(1 − rate), so that nothing changes at test time (lab 07).
+ */
+export class SeededDropout extends tf.layers.Layer {
+  static className = "SeededDropout";
+  readonly rate: number;
+  readonly seed: number;
+  private readonly seeds: SeedStream;
+
+  constructor(args: SeededDropoutArgs) {
+    super({ name: args.name });
+    if (!(args.rate >= 0 && args.rate < 1)) throw new Error(`seededDropout: rate must be in [0, 1), got ${args.rate}.`);
+    if (!Number.isFinite(args.seed)) throw new Error(`seededDropout: seed must be a finite number, got ${args.seed}.`);
+    this.rate = args.rate;
+    this.seed = args.seed;
+    this.seeds = new SeedStream(args.seed);
+  }
+
+  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training || this.rate === 0) return tf.clone(x);
+    const seed = this.seeds.next();
+    return tf.tidy(() => {
+      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, "float32", seed), this.rate), "float32");
+      return tf.mul(x, tf.mul(keep, 1 / (1 - this.rate)));
+    });
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+  }
+}
+tf.serialization.registerClass(SeededDropout);
+
+export interface SeededGaussianNoiseArgs {
+  /** Standard deviation of the zero-mean noise added during training. */
+  stddev: number;
+  seed: number;
+  name?: string;
+}
+
+/** Adds N(0, stddev²) noise to its input during training only (lab 07). */
+export class SeededGaussianNoise extends tf.layers.Layer {
+  static className = "SeededGaussianNoise";
+  readonly stddev: number;
+  readonly seed: number;
+  private readonly seeds: SeedStream;
+
+  constructor(args: SeededGaussianNoiseArgs) {
+    super({ name: args.name });
+    if (!(args.stddev >= 0 && Number.isFinite(args.stddev))) throw new Error(`seededGaussianNoise: stddev must be a finite number ≥ 0, got ${args.stddev}.`);
+    if (!Number.isFinite(args.seed)) throw new Error(`seededGaussianNoise: seed must be a finite number, got ${args.seed}.`);
+    this.stddev = args.stddev;
+    this.seed = args.seed;
+    this.seeds = new SeedStream(args.seed);
+  }
+
+  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training || this.stddev === 0) return tf.clone(x);
+    const seed = this.seeds.next();
+    return tf.tidy(() => tf.add(x, tf.randomNormal(x.shape, 0, this.stddev, "float32", seed)));
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), stddev: this.stddev, seed: this.seed };
+  }
+}
+tf.serialization.registerClass(SeededGaussianNoise);
+
+export const seededDropout = (args: SeededDropoutArgs) => new SeededDropout(args);
+export const seededGaussianNoise = (args: SeededGaussianNoiseArgs) => new SeededGaussianNoise(args);
+
+interface ConstrainedWeight {
+  constraint: { apply(w: tf.Tensor): tf.Tensor } | null;
+  read(): tf.Tensor;
+}
+
+/**
+ * An optimizer that applies every weight constraint of `model` (e.g.
+ * max-norm) right after each update of `inner`, as Keras does (lab 07).
+ * Throws if the model has no constraint, since wrapping would then be a no-op
+ * by mistake.
+ */
+export class ConstrainedOptimizer extends tf.Optimizer {
+  static get className(): string {
+    return "ConstrainedOptimizer";
+  }
+  private readonly constrained: ConstrainedWeight[];
+
+  constructor(readonly inner: tf.Optimizer, model: tf.LayersModel) {
+    super();
+    this.constrained = (model.weights as unknown as ConstrainedWeight[]).filter((w) => w.constraint != null);
+    if (this.constrained.length === 0) {
+      throw new Error("withConstraints: the model has no weight with a constraint; set kernelConstraint (e.g. tf.constraints.maxNorm({maxValue: 3})) on a layer first.");
+    }
+  }
+
+  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.inner.applyGradients(variableGradients);
+    for (const w of this.constrained) {
+      const v = w.read() as tf.Variable;
+      tf.tidy(() => v.assign(w.constraint!.apply(v)));
+    }
+    this.incrementIterations();
+  }
+
+  dispose(): void {
+    this.inner.dispose();
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { inner: this.inner.getClassName() };
+  }
+}
+
+/** Wraps `optimizer` so that `model`'s weight constraints hold after every step (lab 07). */
+export function withConstraints(optimizer: tf.Optimizer, model: tf.LayersModel): ConstrainedOptimizer {
+  return new ConstrainedOptimizer(optimizer, model);
+}
