@@ -190,10 +190,11 @@ export function plotHeatmap(z: ArrayLike<number>[], opts: AxisOptions & { x?: st
   if (rows.some((r) => r.length !== width)) throw new Error("plotHeatmap: every row of z must have the same length.");
   if (opts.x && opts.x.length !== width) throw new Error(`plotHeatmap: ${opts.x.length} x labels for ${width} columns.`);
   if (opts.y && opts.y.length !== rows.length) throw new Error(`plotHeatmap: ${opts.y.length} y labels for ${rows.length} rows.`);
-  const trace: Record<string, unknown> = { type: "heatmap", z: rows, x: opts.x, y: opts.y, colorscale: opts.colorscale ?? "Blues", zmin: opts.zmin, zmax: opts.zmax };
+  // plotly's named "Blues" runs dark→light; reversed, high counts are dark (as in a confusion matrix).
+  const trace: Record<string, unknown> = { type: "heatmap", z: rows, x: opts.x, y: opts.y, colorscale: opts.colorscale ?? "Blues", reversescale: opts.colorscale === undefined, zmin: opts.zmin, zmax: opts.zmax };
   if (opts.showValues) { trace.texttemplate = "%{z}"; trace.textfont = { size: 10 }; }
   const layout = baseLayout(opts);
-  layout.yaxis = { ...(layout.yaxis as object), autorange: "reversed", type: opts.y ? "category" : "linear" };
-  layout.xaxis = { ...(layout.xaxis as object), type: opts.x ? "category" : "linear" };
+  layout.yaxis = { ...(layout.yaxis as object), autorange: "reversed", type: opts.y ? "category" : "linear", automargin: true };
+  layout.xaxis = { ...(layout.xaxis as object), type: opts.x ? "category" : "linear", automargin: true };
   return showFigure({ data: [trace], layout });
 }
