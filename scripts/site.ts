@@ -114,25 +114,31 @@ const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(
 export function readLab(executed: string): { title: string | null; backendLine: string | null; headlines: Headline[] } {
   const nb = JSON.parse(fs.readFileSync(executed, "utf8")) as { cells: NbCell[] };
   let title: string | null = null;
-  let backendLine: string | null = null;
+  let backendLine: string | null;
   let stdout = "";
   for (const cell of nb.cells) {
     if (cell.cell_type === "markdown" && title === null) {
       const m = /^#\s+(.+)$/m.exec(joined(cell.source));
       if (m) title = m[1].replace(/[*_`]/g, "").trim();
     }
-    for (const out of cell.outputs ?? []) {
-      if (out.output_type !== "stream" || out.name !== "stdout") continue;
-      const text = joined(out.text);
-      stdout += text.endsWith("\n") ? text : text + "\n";
-      backendLine ??= text.split("\n").find((l) => l.startsWith("Backend: "))?.slice("Backend: ".length) ?? null;
-    }
+    // A cell's stdout may arrive in chunks that split a line: join them first.
+    const text = (cell.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => joined(o.text)).join("");
+    if (text) stdout += text.endsWith("\n") ? text : text + "\n";
   }
+  backendLine = stdout.split("\n").find((l) => l.startsWith("Backend: "))?.slice("Backend: ".length) ?? null;
   return { title, backendLine, headlines: parseHeadlines(stdout) };
 }
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** "wasm (WebAssembly + …), TensorFlow.js 4.22.0" → the name in bold, the rest below it. */
+function backendCell(line: string | null): string {
+  if (!line) return "unknown";
+  const m = /^(\S+)\s+\((.*)\)(.*)$/.exec(line);
+  if (!m) return escapeHtml(line);
+  return `<b>${escapeHtml(m[1])}</b><div class="file">${escapeHtml(m[2] + m[3])}</div>`;
 }
 
 export function indexHtml(labs: LabEntry[], meta: { mode: string; generated: string; mathjax: boolean }): string {
@@ -148,7 +154,7 @@ export function indexHtml(labs: LabEntry[], meta: { mode: string; generated: str
         `<td><a href="${escapeHtml(l.page)}">${escapeHtml(l.title)}</a><div class="file">${escapeHtml(l.file)}</div></td>`,
         `<td class="status">${escapeHtml(l.status)}</td>`,
         `<td class="num">${l.seconds === null ? "" : `${l.seconds.toFixed(1)} s`}</td>`,
-        `<td>${escapeHtml(l.backend ?? "unknown")}</td>`,
+        `<td>${backendCell(l.backend)}</td>`,
         `<td>${heads}${err}</td>`,
         `</tr>`,
       ].join("");
@@ -176,6 +182,7 @@ ul { margin: 0; padding-left: 1.1em; }
 <body>
 <h1>Neural networks labs</h1>
 <p>${labs.length} lab${labs.length === 1 ? "" : "s"} executed in <b>${escapeHtml(meta.mode)}</b> mode on ${escapeHtml(meta.generated)}${failed ? `; <b>${failed} failed</b>` : ""}.
+${meta.mode === "fast" ? "Fast mode (LABS_FAST=1) trains on less data for fewer epochs, so its numbers are below what the full labs reach." : ""}
 Each page is the notebook with its outputs; plots are interactive and work offline${meta.mathjax ? "" : " (formulas need a network connection to load MathJax)"}.</p>
 <table>
 <thead><tr><th>Lab</th><th>Status</th><th>Run time</th><th>Backend</th><th>Headline results</th></tr></thead>
@@ -242,7 +249,7 @@ export function buildSite(opts: { from?: string; runnerArgs?: string[]; siteDir?
     };
   });
   const indexFile = path.join(siteDir, "index.html");
-  fs.writeFileSync(indexFile, indexHtml(labs, { mode: summary.mode, generated: new Date().toISOString().replace(/\.\d+Z$/, "Z"), mathjax: localMathjax }));
+  fs.writeFileSync(indexFile, indexHtml(labs, { mode: summary.mode, generated: new Date().toISOString().replace(/T(\d\d:\d\d).*$/, " $1 UTC"), mathjax: localMathjax }));
   return { labs, indexFile };
 }
 
