@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# npm test step: student copies and the grader (test/integration/grader.test.ts):
+# fixtures that misbehave on purpose, every reference lab at 100%, every
+# student copy at 0%. Fast mode, two submissions at a time; a few minutes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+GRADER_STEP=1 exec node --import tsx --test --test-reporter=spec test/integration/grader.test.ts
