@@ -48,6 +48,11 @@ export interface TrainOptions {
   live?: boolean;
   /** Print one line per epoch. */
   verbose?: boolean;
+  /**
+   * Learning rate for each epoch (0-based), set on the optimizer before the
+   * epoch starts — a step or exponential decay, as Keras's LearningRateScheduler.
+   */
+  learningRate?: (epoch: number) => number;
 }
 
 export interface EpochLogs {
@@ -225,6 +230,7 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   let best = Infinity, bestEpoch = -1, bestWeights: tf.Tensor[] | undefined;
 
   for (let epoch = 0; epoch < epochs; epoch++) {
+    if (opts.learningRate) setLearningRate(optimizer, opts.learningRate(epoch), epoch);
     const t0 = performance.now();
     const order = rng.permutation(data.n);
     let lossSum = 0, correct = 0;
@@ -292,6 +298,15 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   }
   live?.done();
   return history;
+}
+
+/** Sets the rate of a tf.train optimizer (they all read `learningRate` at every step). */
+function setLearningRate(optimizer: tf.Optimizer, lr: number, epoch: number): void {
+  if (!Number.isFinite(lr) || lr < 0) throw new Error(`trainModel: learningRate(${epoch}) returned ${lr}; it must be a number ≥ 0.`);
+  const o = optimizer as unknown as { learningRate?: number; setLearningRate?: (lr: number) => void };
+  if (typeof o.setLearningRate === "function") o.setLearningRate(lr); // SGD keeps a tensor copy of the rate
+  else if (typeof o.learningRate === "number") o.learningRate = lr;
+  else throw new Error(`trainModel: the ${optimizer.getClassName()} optimizer has no learning rate to schedule.`);
 }
 
 function formatEpoch(epoch: number, epochs: number, l: EpochLogs): string {

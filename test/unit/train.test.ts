@@ -166,3 +166,26 @@ test("no tensors leak across epochs of a conv net, nor across evaluateModel", as
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
 });
+
+test("a learning-rate schedule is applied per epoch (SGD and Adam)", async () => {
+  const data = blobs(100, 12);
+  for (const optimizer of [tf.train.sgd(0.1), tf.train.momentum(0.1, 0.9), tf.train.adam(0.01)]) {
+    const model = mlp();
+    model.compile({ optimizer, loss: "categoricalCrossentropy" });
+    const initial = model.getWeights()[0].dataSync().slice();
+    const snapshots: Float32Array[] = [];
+    await trainModel(model, data, {
+      epochs: 3, batchSize: 20, seed: 1, learningRate: (e) => (e === 0 ? 0.05 : 0),
+      onEpochEnd: () => { snapshots.push(model.getWeights()[0].dataSync().slice()); },
+    });
+    const name = optimizer.getClassName();
+    assert.notDeepEqual(Array.from(snapshots[0]), Array.from(initial), `${name}: epoch 0 trains`);
+    assert.deepEqual(Array.from(snapshots[1]), Array.from(snapshots[0]), `${name}: rate 0 from epoch 1 freezes the weights`);
+    assert.deepEqual(Array.from(snapshots[2]), Array.from(snapshots[0]), name);
+    model.dispose();
+    optimizer.dispose();
+  }
+  const model = mlp();
+  await assert.rejects(trainModel(model, data, { epochs: 1, batchSize: 20, seed: 1, learningRate: () => NaN }), /learningRate\(0\) returned NaN/);
+  model.dispose();
+});
