@@ -94,11 +94,11 @@ function trainingFlopsPerExample(model: tf.LayersModel): number {
   model.layers.forEach((layer, i) => {
     const out = layer.outputShape as number[];
     if (layer.getClassName() === "Dense") {
-      const w = layer.getWeights()[0].shape;
+      const w = layer.getWeights()[0].shape as number[];
       const fwd = 2 * w[0] * w[1];
       flops += fwd * (i === 0 ? 2 : 3);
     } else if (layer.getClassName() === "Conv2D") {
-      const k = layer.getWeights()[0].shape; // [fh, fw, cin, cout]
+      const k = layer.getWeights()[0].shape as number[]; // [fh, fw, cin, cout]
       const fwd = 2 * out[1] * out[2] * k[0] * k[1] * k[2] * k[3];
       flops += fwd * (i === 0 ? 2 : 3);
     }
@@ -142,7 +142,7 @@ async function runTfjs(args: Args): Promise<Record<string, unknown>> {
   optimizer.dispose();
   // tfjs 4.22: MomentumOptimizer.dispose() skips SGDOptimizer's, which frees the
   // learning-rate scalar `c`; free it so the count below measures our code only.
-  if (optimizer instanceof tf.MomentumOptimizer) (optimizer as unknown as { c: tf.Tensor }).c.dispose();
+  if (optimizer.getClassName() === "Momentum") (optimizer as unknown as { c: tf.Tensor }).c.dispose();
   const trainS = epochTimes.reduce((a, b) => a + b, 0);
   return {
     recipe: args.recipe, backend: info.name, n_train: train.n, epochs: args.epochs,

@@ -172,11 +172,11 @@ test("a learning-rate schedule is applied per epoch (SGD and Adam)", async () =>
   for (const optimizer of [tf.train.sgd(0.1), tf.train.momentum(0.1, 0.9), tf.train.adam(0.01)]) {
     const model = mlp();
     model.compile({ optimizer, loss: "categoricalCrossentropy" });
-    const initial = model.getWeights()[0].dataSync().slice();
+    const initial = Float32Array.from(model.getWeights()[0].dataSync());
     const snapshots: Float32Array[] = [];
     await trainModel(model, data, {
       epochs: 3, batchSize: 20, seed: 1, learningRate: (e) => (e === 0 ? 0.05 : 0),
-      onEpochEnd: () => { snapshots.push(model.getWeights()[0].dataSync().slice()); },
+      onEpochEnd: () => { snapshots.push(Float32Array.from(model.getWeights()[0].dataSync())); },
     });
     const name = optimizer.getClassName();
     assert.notDeepEqual(Array.from(snapshots[0]), Array.from(initial), `${name}: epoch 0 trains`);
