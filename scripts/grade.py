@@ -45,6 +45,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -268,6 +269,7 @@ def execute(nb, cwd, args, log):
         try:
             with client.setup_kernel():
                 pids.append(kernel_pid(client))
+                log(f"kernel pid {pids[-1]}")
                 if restarts:
                     log(f"  kernel restarted ({restarts}); replaying {len(replay)} cell(s)")
                 for i in list(replay) if restarts else []:
@@ -377,17 +379,47 @@ def grade_one(path, args, log=lambda s: None):
     return result
 
 
+def end_kernels(log):
+    """Kills the kernels a grading child had started (their pids are in its log) when it hit its hard
+    limit; returns their pids."""
+    pids = [int(p) for p in re.findall(r"^kernel pid (\d+)$", log, re.M)]
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"kernel" not in f.read():
+                    continue  # the pid now belongs to another process
+        except OSError:
+            pass  # no /proc here, or the process is gone
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass  # already gone
+    deadline = time.time() + 10  # until init has reaped them
+    while time.time() < deadline and any(os.path.exists(f"/proc/{p}") and not zombie(p) for p in pids):
+        time.sleep(0.1)
+    return pids
+
+
+def zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def grade_in_child(path, args):
     cmd = [sys.executable, os.path.abspath(__file__), "--one", path, "--timeout", str(args.timeout),
            "--startup-timeout", str(args.startup_timeout), "--labs", args.labs, "--out", args.out or "",
            "--max-output", str(args.max_output), "--max-restarts", str(args.max_restarts)]
-    result, problem = run_json_child(cmd, args.submission_timeout)
+    killed = []
+    result, problem = run_json_child(cmd, args.submission_timeout, on_timeout=lambda log: killed.extend(end_kernels(log)))
     if result is not None:
         return result
-    error = (f"grading did not finish within {args.submission_timeout} s" if problem == "timeout"
+    error = (f"grading did not finish within {args.submission_timeout} s (--submission-timeout)" if problem == "timeout"
              else f"the grader crashed: {problem}")
     return {"submission": path, "status": "error", "lab": None, "score": 0, "max_score": 0, "exercises": [],
-            "flags": [], "restarts": 0, "error": error}
+            "flags": [], "restarts": 0, "error": error, "kernel_pids": killed}
 
 
 def report(r):

@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -82,21 +83,37 @@ def find_backend(nb):
     return None
 
 
-def run_json_child(cmd, limit):
+def run_json_child(cmd, limit, on_timeout=None):
     """Runs `cmd` in a process group of its own; returns (result, problem).
 
     result is the JSON object on the child's last line that starts with "{";
     problem is None, "timeout" (the group was killed after `limit` seconds) or
     the tail of the child's stderr when it printed no result.
+
+    Jupyter starts kernels in sessions of their own, so killing the group does
+    not reach them, and a kernel inherits the child's stdout and stderr. The
+    child therefore writes to files, not pipes (a live kernel holding a pipe
+    would block reading it forever), and after a timeout `on_timeout(stderr)`
+    gets the child's log, so a child that logs its kernels' pids lets the
+    caller end them.
     """
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, start_new_session=True)
+        try:
+            proc.wait(timeout=limit)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            timed_out = True
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if timed_out:
+        if on_timeout:
+            on_timeout(stderr)
         return None, "timeout"
-    for line in reversed(out.splitlines()):
+    for line in reversed(stdout.splitlines()):
         if line.startswith("{"):
             return json.loads(line), None
-    return None, first_line(err[-2000:]) or "no output"
+    return None, first_line(stderr[-2000:]) or "no output"

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { checksum, sourceOf } from "../../scripts/student";
+import { checksum, sourceOf, stubSolution } from "../../scripts/student";
 import { EXPECTED, makeFixtures } from "../fixtures/grading/make-fixtures";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -83,19 +83,33 @@ test("npm run student writes a stubbed copy of every lab, with its checks and th
     assert.ok(points > 0, `${file} has no checked exercise`);
     assert.equal(meta.total_points, points);
   }
+  // Broken markers are refused with a message that says what is wrong.
+  assert.equal(stubSolution("function f(): number {\n    // BEGIN SOLUTION\n    return 1;\n    // END SOLUTION\n}", "f", "x"),
+    'function f(): number {\n    throw new Error("not implemented: f");\n}');
+  assert.throws(() => stubSolution("// BEGIN SOLUTION\nreturn 1;", "f", "lab, cell 3"), /lab, cell 3: "\/\/ BEGIN SOLUTION" has no "\/\/ END SOLUTION"/);
+  assert.throws(() => stubSolution("return 1;\n// END SOLUTION", "f", "x"), /END SOLUTION" without a "\/\/ BEGIN SOLUTION"/);
+  assert.throws(() => stubSolution("return 1;", "f", "x"), /needs a "\/\/ BEGIN SOLUTION … \/\/ END SOLUTION" region/);
 });
 
 test("the grader gives each fixture its expected report, within the timeouts, and leaves no kernel", { skip }, () => {
   const fixtures = makeFixtures(path.join(tmp, "fixtures"));
+  // More files that are not notebooks: empty, JSON of another kind, cells that are not a list.
+  const junk = { empty: "", "not-a-notebook": "{}", "bad-cells": '{"cells": 5, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}' };
+  for (const [name, text] of Object.entries(junk)) fs.writeFileSync(path.join(tmp, "fixtures", `${name}.ipynb`), text);
+  fixtures.push(...Object.keys(junk).map((n) => path.join(tmp, "fixtures", `${n}.ipynb`)));
   const timeout = 20;
   const { status, results, seconds } = grade(fixtures, ["--jobs", "2", "--timeout", String(timeout)]);
-  assert.equal(status, 1, "the exit status should say that one submission (the corrupt file) could not be graded");
+  assert.equal(status, 1, "the exit status should say that some submissions (the corrupt files) could not be graded");
+  for (const r of results) console.log(`  ${path.basename(r.submission)}: ${r.status} ${r.score}/${r.max_score} in ${r.seconds} s`);
   const by = Object.fromEntries(results.map((r) => [path.basename(r.submission, ".ipynb"), r]));
 
-  const corrupt = by["corrupt"];
-  assert.equal(corrupt.status, "invalid");
-  assert.match(corrupt.error ?? "", /not a readable notebook/);
-  assert.equal(corrupt.score, 0);
+  for (const name of ["corrupt", ...Object.keys(junk)]) {
+    const r = by[name];
+    assert.equal(r.status, "invalid", describe(r));
+    assert.match(r.error ?? "", /not a (readable )?notebook/, describe(r));
+    assert.equal(r.score, 0);
+    assert.deepEqual(r.kernel_pids ?? [], [], "an invalid file must not start a kernel");
+  }
 
   for (const [name, want] of Object.entries(EXPECTED)) {
     const r = by[name];
@@ -121,6 +135,8 @@ test("the grader gives each fixture its expected report, within the timeouts, an
       if (flag) assert.ok(e.flags.some((f) => flag.test(f)), `${name} ${e.id}: no flag matching ${flag}\n${info}`);
       else assert.deepEqual(e.flags, [], info);
     }
+    if (want.notebookFlag) assert.ok(r.flags.some((f) => want.notebookFlag!.test(f)), info);
+    else assert.deepEqual(r.flags, [], info);
     // A timeout or a dead kernel costs one restart; nothing else does.
     assert.equal(r.restarts, name === "loops" || name === "kills-kernel" ? 1 : 0, info);
     for (const pid of r.kernel_pids ?? []) assert.ok(!alive(pid), `${name}: kernel ${pid} still running`);
@@ -138,6 +154,20 @@ test("the grader gives each fixture its expected report, within the timeouts, an
   assert.match(text, /✔ count-mistakes: passed/);
 });
 
+test("a submission that outlives --submission-timeout is stopped, kernel included", { skip }, () => {
+  const loops = path.join(tmp, "fixtures", "loops.ipynb");
+  if (!fs.existsSync(loops)) makeFixtures(path.join(tmp, "fixtures"));
+  const { status, results, seconds } = grade([loops], ["--timeout", "300", "--submission-timeout", "40"]);
+  const r = results[0];
+  assert.equal(status, 1);
+  assert.equal(r.status, "error", describe(r));
+  assert.match(r.error ?? "", /did not finish within 40 s/);
+  assert.ok(seconds < 80, `took ${seconds} s`);
+  // Jupyter starts the kernel in a session of its own: the grader must end it itself.
+  assert.ok((r.kernel_pids ?? []).length >= 1, `no kernel pid reported: ${describe(r)}`);
+  for (const pid of r.kernel_pids!) assert.ok(!alive(pid), `kernel ${pid} still running`);
+});
+
 test("every reference lab grades 100% and every student copy 0% (each exercise not implemented)", { skip }, () => {
   assert.ok(fs.existsSync(studentDir), "the student-copy test must run first");
   const files = labs.flatMap((f) => [path.join(repo, "notebooks", f), path.join(studentDir, f)]);
@@ -150,6 +180,7 @@ test("every reference lab grades 100% and every student copy 0% (each exercise n
     if (!student && r.score !== r.max_score) problems.push(info);
     if (student && (r.score !== 0 || r.exercises.some((e) => !new RegExp(`not implemented: ${e.id}`).test(e.message ?? "")))) problems.push(info);
   }
+  for (const r of results) console.log(`  ${path.relative(repo, r.submission)}: ${r.score}/${r.max_score} in ${r.seconds} s`);
   assert.deepEqual(problems, [], `labs or student copies graded wrongly:\n${problems.join("\n")}`);
   console.log(`graded ${results.length} notebooks in ${seconds.toFixed(0)} s`);
 });
