@@ -49,8 +49,14 @@ elif is_root && command -v apt-get >/dev/null; then
   py="$(scripts/jupyter-python.sh)" || die "Debian's Jupyter was installed but no Python can import nbclient and jupyter_client."
 elif command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1; then
   say "installing JupyterLab with pip --user"
-  python3 -m pip install --user --quiet jupyterlab nbclient nbconvert jupyter_client \
-    || die "pip could not install Jupyter. Install it yourself (pip install --user jupyterlab nbclient nbconvert), then run this again."
+  if ! python3 -m pip install --user --quiet jupyterlab nbclient nbconvert jupyter_client; then
+    # PEP 668 systems (Debian 12, Ubuntu 23.04+) refuse --user installs into the
+    # system Python; a private virtual environment works there.
+    venv="${XDG_DATA_HOME:-$HOME/.local/share}/nn-labs/jupyter-venv"
+    say "pip --user was refused; installing JupyterLab into $venv instead"
+    python3 -m venv "$venv" && "$venv/bin/pip" install --quiet jupyterlab nbclient nbconvert jupyter_client \
+      || die "pip could not install Jupyter. Install it yourself (pip install --user jupyterlab nbclient nbconvert), then run this again."
+  fi
   py="$(scripts/jupyter-python.sh)" || die "Jupyter was installed with pip but cannot be imported; is ~/.local/bin on PATH?"
 else
   die "Jupyter is not installed and cannot be installed automatically. Install it, then run this again:
