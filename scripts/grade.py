@@ -14,7 +14,8 @@ What is executed
   `npm run student` writes, or else from the exercise ids). A check cell that
   was edited is replaced, one that was deleted is put back after its exercise
   cell, and either is reported as a flag. Points always come from the source
-  lab.
+  lab. Each check cell first re-imports the check functions it calls, so an
+  earlier cell cannot replace a check by declaring a function of its name.
 - Cells after the last check cell are not run: they cannot change a score.
 - The kernel starts in the labs folder (notebooks/), so `../dist/...` imports
   resolve wherever the submission file lives.
@@ -82,15 +83,36 @@ def exercise_id(cell):
 
 # ---------------------------------------------------------------- the lab ---
 
+EXERCISE_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"(\.\./dist/exercises/[^"]+)";?', re.M)
+
+
 def read_lab(path):
+    """The lab and its checks: {exercise: {source, points, guard}}. `guard` re-imports the check
+    functions the check cell calls (see guarded_source)."""
     import nbformat
     nb = nbformat.read(path, as_version=4)
+    origin = {}  # check function name -> module it is imported from in the lab
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for names, module in EXERCISE_IMPORT.findall(cell.source):
+                for name in re.split(r"\s*,\s*", names.strip()):
+                    if name and " as " not in name:
+                        origin[name] = module
     checks = {}
     for cell in nb.cells:
         c = course(cell)
         if cell.cell_type == "code" and "check" in c:
-            checks[c["check"]] = {"source": cell.source, "points": c.get("points", 1)}
+            used = sorted(n for n in origin if re.search(rf"\b{re.escape(n)}\b", cell.source))
+            guard = "".join(f'import {{ {n} }} from "{origin[n]}";\n' for n in used)
+            checks[c["check"]] = {"source": cell.source, "points": c.get("points", 1), "guard": guard, "functions": used}
     return nb, checks
+
+
+def guarded_source(check):
+    """The check cell as the grader runs it: the lab's source after a fresh import of the check
+    functions it calls, so that a submission cannot replace a check by declaring a function of the
+    same name in an earlier cell (a later declaration wins in tslab)."""
+    return check["guard"] + check["source"]
 
 
 def find_lab(sub, sub_path, labs_dir):
@@ -133,12 +155,16 @@ def restore_checks(sub, ref_checks):
     cells, seen = [], set()
 
     def reference_cell(eid):
-        return nbformat.v4.new_code_cell(ref_checks[eid]["source"], id=f"check-{eid}",
+        return nbformat.v4.new_code_cell(guarded_source(ref_checks[eid]), id=f"check-{eid}",
                                          metadata={"course": {"check": eid, "points": ref_checks[eid]["points"]}})
 
     for cell in sub.cells:
         eid = check_id(cell, ref_checks)
         if eid is None:
+            for other, check in ref_checks.items():
+                for name in check["functions"]:
+                    if cell.cell_type == "code" and re.search(rf"\b(function|const|let|var|class)\s+{re.escape(name)}\b", cell.source):
+                        flags[other].append(f"cell {cell.get('id', '?')} declares {name}, the name of the check function; the lab's check was used")
             # These tags would make the executor ignore the cell's error or skip it.
             if "tags" in cell.metadata:
                 cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t not in ("raises-exception", "skip-execution")]
