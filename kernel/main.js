@@ -253,7 +253,78 @@ function writeTo(sink) {
   );
 }
 
+/**
+ * zeromq 6 rejects a send while the socket's previous send is still pending
+ * ("Socket is busy writing"), and tslab does not wait for its sends: a cell
+ * printing thousands of lines killed the kernel. This wraps a socket (zeromq's
+ * sockets are frozen objects, so it is a proxy) so that sends queue, in order.
+ * @param {any} sock
+ */
+function queuedSends(sock) {
+  let tail = Promise.resolve();
+  const send = (/** @type {unknown} */ msg) => {
+    const sent = tail.then(() => sock.send(msg));
+    tail = sent.catch((/** @type {unknown} */ e) => {
+      process.stderr.write(`tslab kernel: a message was not sent: ${e}\n`);
+    });
+    return sent;
+  };
+  /** Resolves once every send queued so far has gone out. */
+  const drained = () => tail;
+  return new Proxy(sock, {
+    get: (target, prop) => {
+      if (prop === "send") return send;
+      if (prop === "drained") return drained;
+      const v = target[prop];
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
+/**
+ * Coalesces a cell's stdout/stderr writes into few `stream` messages, as
+ * ipykernel does (it flushes every 0.2 s): a loop printing 20,000 lines sends
+ * a few dozen messages instead of 20,000, which overran clients and lost text.
+ * @param {(msgType: string, content: object) => void} publish
+ */
+function bufferedStreams(publish, intervalMs = 50, maxChars = 1 << 16) {
+  /** @type {string | null} */
+  let name = null;
+  let text = "";
+  /** @type {NodeJS.Timeout | null} */
+  let timer = null;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (text) publish("stream", { name, text });
+    text = "";
+  };
+  const write = (/** @type {"stdout" | "stderr"} */ stream, /** @type {string} */ chunk) => {
+    if (stream !== name) flush();
+    name = stream;
+    text += chunk;
+    if (text.length >= maxChars) flush();
+    else if (!timer) timer = setTimeout(flush, intervalMs);
+  };
+  return { write, flush };
+}
+
 class Server extends jupyter.ZmqServer {
+  async init() {
+    await super.init();
+    const self = /** @type {any} */ (this);
+    self.iopub = queuedSends(self.iopub); // every stream, display and status message
+  }
+
+  /** @param {any} sock @param {number} port */
+  async bindSocket(sock, port) {
+    // A PUB socket drops messages once 1,000 wait for a slow subscriber; output
+    // must not vanish, so its sends wait for room instead (they are queued).
+    // Set before bind: it applies to connections made afterwards.
+    if (sock === /** @type {any} */ (this).iopub) sock.noDrop = true;
+    return super.bindSocket(sock, port);
+  }
+
   /** @param {any} sock @param {any} msg */
   async handleExecute(sock, msg) {
     const self = /** @type {any} */ (this);
@@ -263,15 +334,27 @@ class Server extends jupyter.ZmqServer {
       out.content = content;
       out.signAndSend(self.connInfo.key, self.iopub);
     };
+    const streams = bufferedStreams(publish);
     /** @type {Iopub} */
     const io = {
-      stream: (name, text) => publish("stream", { name, text }),
-      display: (data, update) => publish(update ? "update_display_data" : "display_data", data),
-      publish,
+      stream: streams.write,
+      // Anything else flushes pending text first, so output keeps its order.
+      display: (data, update) => {
+        streams.flush();
+        publish(update ? "update_display_data" : "display_data", data);
+      },
+      publish: (msgType, content) => {
+        streams.flush();
+        publish(msgType, content);
+      },
     };
     const reply = msg.createReply();
     reply.header.msg_type = "execute_reply";
     reply.content = await /** @type {any} */ (this.handler).handleExecute(msg.content, io);
+    streams.flush();
+    // Clients (nbclient) wait only a few seconds for output after the reply,
+    // so let the cell's output go out first.
+    await self.iopub.drained();
     reply.signAndSend(self.connInfo.key, sock);
   }
 
