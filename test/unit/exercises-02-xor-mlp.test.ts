@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkCountParams, checkMlpForward, checkXnorWeights, mlpParamCount, MlpForward } from "../../src/exercises/02-xor-mlp";
 import { CheckError } from "../../src/check";
+import { quiet } from "../support/checks";
 
-const quiet = <T>(f: () => T): T => { const log = console.log; console.log = () => {}; try { return f(); } finally { console.log = log; } };
 
 test("mlpParamCount reproduces the lecture's counts", () => {
   assert.equal(mlpParamCount([5, 3, 7, 5, 1]), 92);

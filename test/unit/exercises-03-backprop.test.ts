@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkChainRule, checkOutputDelta, checkDenseBackward, DenseBackward } from "../../src/exercises/03-backprop";
 import { CheckError } from "../../src/check";
+import { quiet } from "../support/checks";
 
-const quiet = <T>(f: () => T): T => { const log = console.log; console.log = () => {}; try { return f(); } finally { console.log = log; } };
 
 test("chain-rule: the right derivative passes, wrong ones throw", () => {
   quiet(() => checkChainRule((x) => (4 * (2 * x + 1)) / (1 + (2 * x + 1) ** 2)));

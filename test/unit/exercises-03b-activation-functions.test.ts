@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkActivationDerivatives, checkSoftmax, checkDeadUnits } from "../../src/exercises/03b-activation-functions";
 import { CheckError } from "../../src/check";
+import { quiet } from "../support/checks";
 
-const quiet = <T>(f: () => T): T => { const log = console.log; console.log = () => {}; try { return f(); } finally { console.log = log; } };
 const sig = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const right = {
   sigmoid: (x: number) => sig(x) * (1 - sig(x)),

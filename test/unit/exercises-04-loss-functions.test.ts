@@ -1,27 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CheckError } from "../../src/check";
+import { rejects, run } from "../support/checks";
 import { checkBalancedWeights, checkCrossEntropy, checkFocalLoss, checkStableSoftmax } from "../../src/exercises/04-loss-functions";
 
-/** Runs a check quietly; returns the error it threw, if any. */
-function run(check: () => void): Error | undefined {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    check();
-    return undefined;
-  } catch (e) {
-    return e as Error;
-  } finally {
-    console.log = log;
-  }
-}
-
-function rejects(check: () => void, pattern: RegExp): void {
-  const err = run(check);
-  assert.ok(err instanceof CheckError, `expected a CheckError, got ${err}`);
-  assert.match(err.message, pattern);
-}
 
 const stable = (z: number[]) => {
   const m = Math.max(...z);

@@ -1,26 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CheckError } from "../../src/check";
+import { rejects, run } from "../support/checks";
 import { AdamState, checkAdamStep, checkLinregBatchStep, checkLrDecay, checkMomentumStep } from "../../src/exercises/05-gradient-descent";
 
-function run(check: () => void): Error | undefined {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    check();
-    return undefined;
-  } catch (e) {
-    return e as Error;
-  } finally {
-    console.log = log;
-  }
-}
-
-function rejects(check: () => void, pattern: RegExp): void {
-  const err = run(check);
-  assert.ok(err instanceof CheckError, `expected a CheckError, got ${err}`);
-  assert.match(err.message, pattern);
-}
 
 test("linreg-batch-step: the batch rule passes; the per-example rule and a sign error are caught", () => {
   const batch = (w0: number, w1: number, xs: number[], ys: number[], a: number) => {

@@ -1,27 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CheckError } from "../../src/check";
+import { rejects, run } from "../support/checks";
 import { checkPickBest, checkPrecisionRecall, checkTimeDecay, type SearchTrial } from "../../src/exercises/07-mnist-training";
 
-/** Runs a check quietly; returns the error it threw, if any. */
-function run(check: () => void): Error | undefined {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    check();
-    return undefined;
-  } catch (e) {
-    return e as Error;
-  } finally {
-    console.log = log;
-  }
-}
-
-function rejects(check: () => void, pattern: RegExp): void {
-  const err = run(check);
-  assert.ok(err instanceof CheckError, `expected a CheckError, got ${err}`);
-  assert.match(err.message, pattern);
-}
 
 test("time-decay: lr0/(1+decay·t) passes; t+1, a linear decay and a throw are caught", () => {
   assert.equal(run(() => checkTimeDecay((lr, d, t) => lr / (1 + d * t))), undefined);
