@@ -33,6 +33,37 @@ class SeedStream {
   }
 }
 
+/**
+ * A layer that perturbs its input during training only, with a fresh seed
+ * for every training step drawn from its own seeded stream. Subclasses say
+ * when they are a no-op and how they perturb.
+ */
+abstract class SeededTrainingNoise extends tf.layers.Layer {
+  readonly seed: number;
+  private readonly seeds: SeedStream;
+
+  constructor(name: string | undefined, seed: number, who: string) {
+    super({ name });
+    if (!Number.isFinite(seed)) throw new Error(`${who}: seed must be a finite number, got ${seed}.`);
+    this.seed = seed;
+    this.seeds = new SeedStream(seed);
+  }
+
+  protected abstract isIdentity(): boolean;
+  protected abstract perturb(x: tf.Tensor, seed: number): tf.Tensor;
+
+  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training || this.isIdentity()) return tf.clone(x);
+    const seed = this.seeds.next();
+    return tf.tidy(() => this.perturb(x, seed));
+  }
+}
+
 export interface SeededDropoutArgs {
   /** Fraction of units zeroed during training, in [0, 1). */
   rate: number;
@@ -44,33 +75,23 @@ export interface SeededDropoutArgs {
  * Inverted dropout: in training, each unit is kept with probability 1 − rate
  * and scaled by 1/(1 − rate), so that nothing changes at test time (lab 07).
  */
-export class SeededDropout extends tf.layers.Layer {
+export class SeededDropout extends SeededTrainingNoise {
   static className = "SeededDropout";
   readonly rate: number;
-  readonly seed: number;
-  private readonly seeds: SeedStream;
 
   constructor(args: SeededDropoutArgs) {
-    super({ name: args.name });
+    super(args.name, args.seed, "seededDropout");
     if (!(args.rate >= 0 && args.rate < 1)) throw new Error(`seededDropout: rate must be in [0, 1), got ${args.rate}.`);
-    if (!Number.isFinite(args.seed)) throw new Error(`seededDropout: seed must be a finite number, got ${args.seed}.`);
     this.rate = args.rate;
-    this.seed = args.seed;
-    this.seeds = new SeedStream(args.seed);
   }
 
-  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return inputShape;
+  protected isIdentity(): boolean {
+    return this.rate === 0;
   }
 
-  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    if (!kwargs.training || this.rate === 0) return tf.clone(x);
-    const seed = this.seeds.next();
-    return tf.tidy(() => {
-      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, "float32", seed), this.rate), "float32");
-      return tf.mul(x, tf.mul(keep, 1 / (1 - this.rate)));
-    });
+  protected perturb(x: tf.Tensor, seed: number): tf.Tensor {
+    const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, "float32", seed), this.rate), "float32");
+    return tf.mul(x, tf.mul(keep, 1 / (1 - this.rate)));
   }
 
   getConfig(): tf.serialization.ConfigDict {
@@ -87,30 +108,22 @@ export interface SeededGaussianNoiseArgs {
 }
 
 /** Adds N(0, stddev²) noise to its input during training only (lab 07). */
-export class SeededGaussianNoise extends tf.layers.Layer {
+export class SeededGaussianNoise extends SeededTrainingNoise {
   static className = "SeededGaussianNoise";
   readonly stddev: number;
-  readonly seed: number;
-  private readonly seeds: SeedStream;
 
   constructor(args: SeededGaussianNoiseArgs) {
-    super({ name: args.name });
+    super(args.name, args.seed, "seededGaussianNoise");
     if (!(args.stddev >= 0 && Number.isFinite(args.stddev))) throw new Error(`seededGaussianNoise: stddev must be a finite number ≥ 0, got ${args.stddev}.`);
-    if (!Number.isFinite(args.seed)) throw new Error(`seededGaussianNoise: seed must be a finite number, got ${args.seed}.`);
     this.stddev = args.stddev;
-    this.seed = args.seed;
-    this.seeds = new SeedStream(args.seed);
   }
 
-  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return inputShape;
+  protected isIdentity(): boolean {
+    return this.stddev === 0;
   }
 
-  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    if (!kwargs.training || this.stddev === 0) return tf.clone(x);
-    const seed = this.seeds.next();
-    return tf.tidy(() => tf.add(x, tf.randomNormal(x.shape, 0, this.stddev, "float32", seed)));
+  protected perturb(x: tf.Tensor, seed: number): tf.Tensor {
+    return tf.add(x, tf.randomNormal(x.shape, 0, this.stddev, "float32", seed));
   }
 
   getConfig(): tf.serialization.ConfigDict {
