@@ -51,7 +51,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from nbexec import REPO, cell_error_message, first_line, kernel_pid, make_client, run_json_child
+from nbexec import REPO, cell_error_message, end_kernels, first_line, kernel_pid, make_client, run_json_child
 
 LABS = os.path.join(REPO, "notebooks")
 PASS_LINE = re.compile(r"^✔ (\S+): passed\b")
@@ -403,35 +403,6 @@ def grade_one(path, args, log=lambda s: None):
             nbformat.write(sub, out)
             result["graded_copy"] = os.path.relpath(out, os.getcwd())
     return result
-
-
-def end_kernels(log):
-    """Kills the kernels a grading child had started (their pids are in its log) when it hit its hard
-    limit; returns their pids."""
-    pids = [int(p) for p in re.findall(r"^kernel pid (\d+)$", log, re.M)]
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if b"kernel" not in f.read():
-                    continue  # the pid now belongs to another process
-        except OSError:
-            pass  # no /proc here, or the process is gone
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass  # already gone
-    deadline = time.time() + 10  # until init has reaped them
-    while time.time() < deadline and any(os.path.exists(f"/proc/{p}") and not zombie(p) for p in pids):
-        time.sleep(0.1)
-    return pids
-
-
-def zombie(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
 
 
 def grade_in_child(path, args):

@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import tempfile
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -117,3 +118,32 @@ def run_json_child(cmd, limit, on_timeout=None):
         if line.startswith("{"):
             return json.loads(line), None
     return None, first_line(stderr[-2000:]) or "no output"
+
+
+def end_kernels(log):
+    """Kills the kernels a child had started (it logs "kernel pid N" lines to stderr) when it hit its
+    hard limit; returns their pids."""
+    pids = [int(p) for p in re.findall(r"^kernel pid (\d+)$", log, re.M)]
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"kernel" not in f.read():
+                    continue  # the pid now belongs to another process
+        except OSError:
+            pass  # no /proc here, or the process is gone
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass  # already gone
+    deadline = time.time() + 10  # until init has reaped them
+    while time.time() < deadline and any(os.path.exists(f"/proc/{p}") and not zombie(p) for p in pids):
+        time.sleep(0.1)
+    return pids
+
+
+def zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True

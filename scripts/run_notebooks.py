@@ -20,7 +20,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from nbexec import REPO, cell_error_message, find_backend, first_line, kernel_pid, make_client, run_json_child
+from nbexec import REPO, cell_error_message, end_kernels, find_backend, first_line, kernel_pid, make_client, run_json_child
 
 
 def execute_one(path, out_dir, timeout, startup_timeout):
@@ -36,6 +36,8 @@ def execute_one(path, out_dir, timeout, startup_timeout):
     try:
         with client.setup_kernel():
             result["kernel_pid"] = kernel_pid(client)
+            # For the parent: if this process hits the hard limit, it ends the kernel.
+            print(f"kernel pid {result['kernel_pid']}", file=sys.stderr, flush=True)
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -71,12 +73,13 @@ def run_child(path, args):
     """Executes one notebook in a child process; a hard limit guards against a wedged executor."""
     cmd = [sys.executable, os.path.abspath(__file__), "--one", path, "--timeout", str(args.timeout),
            "--out", args.out, "--startup-timeout", str(args.startup_timeout)]
-    result, problem = run_json_child(cmd, args.notebook_timeout)
+    killed = []
+    result, problem = run_json_child(cmd, args.notebook_timeout, on_timeout=lambda log: killed.extend(end_kernels(log)))
     if result is not None:
         return result
     if problem == "timeout":
         return {"notebook": os.path.relpath(path, REPO), "status": "timeout", "cell": None, "seconds": args.notebook_timeout,
-                "error": f"notebook did not finish within {args.notebook_timeout} s"}
+                "error": f"notebook did not finish within {args.notebook_timeout} s", "kernel_pid": killed[0] if killed else None}
     return {"notebook": os.path.relpath(path, REPO), "status": "error", "cell": None, "seconds": 0,
             "error": f"runner crashed: {problem}"}
 

@@ -68,3 +68,14 @@ test("the runner refuses a missing notebook with a clear message", () => {
   assert.equal(run.status, 2);
   assert.match(run.stderr, /no such notebook: no\/such\.ipynb/);
 });
+
+test("past its hard per-notebook limit the runner kills the notebook and its kernel", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "runner-"));
+  const run = spawnSync("bash", [path.join(repo, "scripts", "run-notebooks.sh"), path.join(fixtures, "hangs.ipynb"), "--timeout", "600", "--notebook-timeout", "15", "--out", out], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  const [r] = (JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { results: Result[] }).results;
+  assert.equal(r.status, "timeout");
+  assert.match(r.error ?? "", /did not finish within 15 s/);
+  assert.ok(typeof r.kernel_pid === "number", "the kernel's pid should be reported");
+  assert.ok(!alive(r.kernel_pid!), `kernel ${r.kernel_pid} is still running`);
+});
