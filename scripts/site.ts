@@ -24,6 +24,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseHeadlines, Headline } from "../src/report";
+import { escapeHtml } from "../src/display";
 
 export const REPO = path.resolve(__dirname, "..");
 export const SITE = path.join(REPO, "build", "site");
@@ -127,10 +128,6 @@ export function readLab(executed: string): { title: string | null; backendLine: 
   }
   backendLine = stdout.split("\n").find((l) => l.startsWith("Backend: "))?.slice("Backend: ".length) ?? null;
   return { title, backendLine, headlines: parseHeadlines(stdout) };
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /** "wasm (WebAssembly + …), TensorFlow.js 4.22.0" → the name in bold, the rest below it. */

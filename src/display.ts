@@ -183,7 +183,8 @@ function formatCell(v: unknown, kind: CellKind): string {
   return kind === "int" ? String(v) : formatFloat(v);
 }
 
-function escapeHtml(s: string): string {
+/** Text made safe to put inside HTML (also used by the plots and the site index). */
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 

@@ -59,7 +59,3 @@ export function uniqueId(prefix: string): string {
   counter += 1;
   return `${prefix}-${nonce}-${counter}`;
 }
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { inspect } from "util";
-import { displayBundle, escapeHtml, inKernel, uniqueId } from "./display";
+import { displayBundle, inKernel, uniqueId } from "./display";
 import { markShown } from "../display";
 
 /** A plotly figure: traces and layout, as plotly.js takes them. */
@@ -99,4 +99,3 @@ export function validateFigure(fig: Figure): void {
   });
 }
 
-export { escapeHtml };
