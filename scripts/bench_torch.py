@@ -3,6 +3,7 @@
 IDX files, printing the same one-line JSON.
 
     /usr/bin/python3 scripts/bench_torch.py --recipe mlp|cnn [--epochs N] [--n-train N] [--threads T] [--seed S]
+    /usr/bin/python3 scripts/bench_torch.py --recipe gemm --cases JSON [--threads T]
 
 Needs Debian's python3-torch and python3-numpy (apt-get install -y python3-torch).
 """
@@ -52,8 +53,8 @@ def make(recipe):
         return model, opt, 100, (1, 784)
     if recipe == "cnn":
         model = nn.Sequential(
-            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Linear(128, 10))
+            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+            nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
         opt = lambda p: torch.optim.Adam(p, lr=0.001)
         return model, opt, 128, (1, 1, 28, 28)
     sys.exit(f"--recipe must be mlp or cnn, got {recipe}")
@@ -66,6 +67,37 @@ def keras_init(model):
             nn.init.zeros_(m.bias)
 
 
+def gemm(cases):
+    """GFLOP/s of each matMul / conv case (the list bench.ts passes), best of 3 timed runs of >= 0.5 s."""
+    rates = {}
+    gen = torch.Generator().manual_seed(1)
+    for c in cases:
+        a = torch.rand(c["a"], generator=gen) * 2 - 1
+        b = torch.rand(c["b"], generator=gen) * 2 - 1
+        if c["op"] == "matmul":
+            flops = 2 * c["a"][0] * c["a"][1] * c["b"][1]
+            once = lambda: torch.mm(a, b)
+        else:  # NHWC input and HWIO filter, as in tfjs; torch wants NCHW and OIHW
+            n, h, w, _ = c["a"]
+            fh, fw, cin, cout = c["b"]
+            x, k = a.permute(0, 3, 1, 2).contiguous(), b.permute(3, 2, 0, 1).contiguous()
+            flops = 2 * n * (h - fh + 1) * (w - fw + 1) * fh * fw * cin * cout
+            once = lambda: torch.nn.functional.conv2d(x, k)
+        with torch.no_grad():
+            once()
+            best = 0.0
+            for _ in range(3):
+                k_runs, t0 = 0, time.perf_counter()
+                while True:
+                    once()
+                    k_runs += 1
+                    if time.perf_counter() - t0 >= 0.5:
+                        break
+                best = max(best, k_runs * flops / (time.perf_counter() - t0) / 1e9)
+        rates[c["name"]] = round(best, 2)
+    return rates
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--recipe", required=True)
@@ -73,9 +105,14 @@ def main():
     ap.add_argument("--n-train", type=int, default=60000)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--cases", help="recipe gemm: the JSON list of cases from bench.ts")
     args = ap.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
+    if args.recipe == "gemm":
+        print(json.dumps({"recipe": "gemm", "backend": "pytorch", "threads": torch.get_num_threads(),
+                          "torch": torch.__version__, "gflops": gemm(json.loads(args.cases))}), flush=True)
+        return
     torch.manual_seed(args.seed)
     model, make_opt, batch, shape = make(args.recipe)
     keras_init(model)

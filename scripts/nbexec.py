@@ -50,6 +50,42 @@ def cell_error_message(cell, exc=None):
     return first_line(str(exc)) or type(exc).__name__
 
 
+def kernel_problem(name="tslab"):
+    """Why the `name` kernel cannot start for this checkout, or None.
+
+    Catches a kernel that was never registered and one registered from another
+    checkout that has since gone (its kernel/main.js missing), which otherwise
+    shows up only as "Kernel died before replying to kernel_info".
+    """
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    except ImportError:
+        return "jupyter_client is not installed for this Python; run `bash scripts/setup.sh`"
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        return f"no Jupyter kernel named '{name}' is registered; run `bash scripts/setup.sh` (or `bash scripts/install-kernel.sh`)"
+    argv = spec.argv or []
+    gone = [a for a in argv if os.path.isabs(a) and not os.path.exists(a) and not a.startswith("{")]
+    if gone:
+        return (f"the '{name}' kernel ({spec.resource_dir}/kernel.json) runs {gone[0]}, which does not exist "
+                f"(it was registered from another checkout); run `bash scripts/install-kernel.sh` in {REPO}")
+    return None
+
+
+def kernel_note(name="tslab"):
+    """A warning when the registered kernel belongs to another (existing) checkout, or None."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except Exception:
+        return None
+    repo = spec.metadata.get("nn-labs", {}).get("repo")
+    if repo and os.path.realpath(repo) != os.path.realpath(REPO):
+        return f"note: the '{name}' kernel is registered from {repo}, not {REPO}; `bash scripts/install-kernel.sh` here switches it"
+    return None
+
+
 def make_client(nb, cwd, timeout, startup_timeout, client_class=None, **kwargs):
     """A Jupyter client for `nb` in the kernel its metadata names (tslab by default), started in `cwd`."""
     if client_class is None:

@@ -135,14 +135,33 @@ tf.serialization.registerClass(SeededGaussianNoise);
 export const seededDropout = (args: SeededDropoutArgs) => new SeededDropout(args);
 export const seededGaussianNoise = (args: SeededGaussianNoiseArgs) => new SeededGaussianNoise(args);
 
-interface ConstrainedWeight {
+/** A layer weight as tfjs-layers holds it: its constraint and its variable. */
+export interface ConstrainedWeight {
   constraint: { apply(w: tf.Tensor): tf.Tensor } | null;
   read(): tf.Tensor;
 }
 
+/** The weights of `model` that carry a constraint (e.g. a layer's kernelConstraint). */
+export function constrainedWeights(model: tf.LayersModel): ConstrainedWeight[] {
+  return (model.weights as unknown as ConstrainedWeight[]).filter((w) => w.constraint != null);
+}
+
+/**
+ * Projects each weight back into its constraint (max-norm rescales, non-neg
+ * clips, …). tfjs stores layer constraints but neither `model.fit` nor an
+ * optimizer applies them, so `trainModel` calls this after every step (lab 07).
+ */
+export function applyConstraints(weights: ConstrainedWeight[]): void {
+  for (const w of weights) {
+    const v = w.read() as tf.Variable;
+    tf.tidy(() => v.assign(w.constraint!.apply(v)));
+  }
+}
+
 /**
  * An optimizer that applies every weight constraint of `model` (e.g.
- * max-norm) right after each update of `inner`, as Keras does (lab 07).
+ * max-norm) right after each update of `inner`, as Keras does (lab 07). Only
+ * `model.fit` needs it: `trainModel` applies the constraints itself.
  * Throws if the model has no constraint, since wrapping would then be a no-op
  * by mistake.
  */
@@ -154,7 +173,7 @@ export class ConstrainedOptimizer extends tf.Optimizer {
 
   constructor(readonly inner: tf.Optimizer, model: tf.LayersModel) {
     super();
-    this.constrained = (model.weights as unknown as ConstrainedWeight[]).filter((w) => w.constraint != null);
+    this.constrained = constrainedWeights(model);
     if (this.constrained.length === 0) {
       throw new Error("withConstraints: the model has no weight with a constraint; set kernelConstraint (e.g. tf.constraints.maxNorm({maxValue: 3})) on a layer first.");
     }
@@ -162,10 +181,7 @@ export class ConstrainedOptimizer extends tf.Optimizer {
 
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     this.inner.applyGradients(variableGradients);
-    for (const w of this.constrained) {
-      const v = w.read() as tf.Variable;
-      tf.tidy(() => v.assign(w.constraint!.apply(v)));
-    }
+    applyConstraints(this.constrained);
     this.incrementIterations();
   }
 
@@ -178,7 +194,7 @@ export class ConstrainedOptimizer extends tf.Optimizer {
   }
 }
 
-/** Wraps `optimizer` so that `model`'s weight constraints hold after every step (lab 07). */
+/** Wraps `optimizer` so that `model`'s weight constraints hold after every step of `model.fit` (lab 07). */
 export function withConstraints(optimizer: tf.Optimizer, model: tf.LayersModel): ConstrainedOptimizer {
   return new ConstrainedOptimizer(optimizer, model);
 }

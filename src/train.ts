@@ -6,11 +6,13 @@
  * step; `trainModel` keeps the data in host typed arrays and builds each batch
  * as a fresh tensor (freed right after the step), shuffles with the lab's
  * seeded `Rng`, validates after every epoch, stops early when asked, and stops
- * with a clear message as soon as the loss stops being a finite number.
+ * with a clear message as soon as the loss stops being a finite number (a
+ * `TrainingDivergedError` that carries the history up to that point).
  *
  * Each step is `optimizer.minimize` on the model's compiled loss (plus any
  * regularisation penalties), exactly what `model.fit` computes, without its
- * per-step bookkeeping.
+ * per-step bookkeeping; then every layer's weight constraint (e.g. max-norm)
+ * is applied, as Keras does and tfjs's `model.fit` does not.
  *
  * History keys: `loss`, `acc` (training, averaged over the epoch's batches
  * while the weights move, as Keras reports them), `val_loss`, `val_acc`
@@ -20,6 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "./random";
+import { applyConstraints, constrainedWeights, ConstrainedOptimizer } from "./regularization";
 
 /** A classification data set held in host memory. */
 export interface ClassificationData {
@@ -80,6 +83,18 @@ export interface Evaluation {
   acc: number;
   /** The predicted class of every example. */
   predictions: Int32Array;
+}
+
+/**
+ * Thrown by `trainModel` when the loss stops being a finite number. `history`
+ * holds the epochs completed before it, so the curves of a run that blew up
+ * can still be plotted (lab 07's learning-rate experiment).
+ */
+export class TrainingDivergedError extends Error {
+  constructor(message: string, readonly history: TrainHistory, readonly epoch: number, readonly step: number, readonly loss: number) {
+    super(message);
+    this.name = "TrainingDivergedError";
+  }
 }
 
 /** Checks that `data` is what it claims to be; throws saying what is wrong. */
@@ -224,6 +239,9 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   const optimizer = model.optimizer;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const regularizers = () => (model as unknown as { calculateLosses(): tf.Scalar[] }).calculateLosses();
+  // A ConstrainedOptimizer (for model.fit) applies them already. Not `instanceof`:
+  // tf.Optimizer's Symbol.hasInstance is duck-typed, so every optimizer would match.
+  const constrained = ConstrainedOptimizer.prototype.isPrototypeOf(optimizer) ? [] : constrainedWeights(model);
   const history: TrainHistory = { loss: [], acc: [], val_loss: [], val_acc: [], epochTimes: [], stoppedEarly: false };
   const live = opts.live ? await liveCurves() : undefined;
   const steps = Math.ceil(data.n / batchSize);
@@ -246,12 +264,16 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
         for (const r of regularizers()) total = tf.add(total, r);
         return total;
       }, true, variables)!;
+      applyConstraints(constrained);
       const value = loss.dataSync()[0];
       correct += hits!.dataSync()[0];
       tf.dispose([loss, hits!, b.x, b.target, b.labels]);
       if (!Number.isFinite(value)) {
-        throw new Error(`trainModel: the loss became ${value} at epoch ${epoch + 1}, step ${step + 1} of ${steps}. ` +
-          "Training diverged: lower the learning rate (e.g. by 10×), and check the inputs are scaled (e.g. to [0, 1]).");
+        live?.done();
+        tf.dispose(bestWeights ?? []);
+        throw new TrainingDivergedError(`trainModel: the loss became ${value} at epoch ${epoch + 1}, step ${step + 1} of ${steps}. ` +
+          "Training diverged: lower the learning rate (e.g. by 10×), and check the inputs are scaled (e.g. to [0, 1]). " +
+          `The error's history holds the ${epoch} epoch(s) completed before.`, history, epoch, step, value);
       }
       lossSum += value * size;
     }

@@ -69,6 +69,26 @@ test("the runner refuses a missing notebook with a clear message", () => {
   assert.match(run.stderr, /no such notebook: no\/such\.ipynb/);
 });
 
+test("the runner and the grader refuse a kernel registered from a checkout that is gone, saying how to fix it", () => {
+  // A kernelspec in JUPYTER_PATH wins over the user's; this one points at a deleted checkout.
+  const jp = fs.mkdtempSync(path.join(os.tmpdir(), "nn-labs-jp-"));
+  fs.mkdirSync(path.join(jp, "kernels", "tslab"), { recursive: true });
+  const gone = path.join(jp, "deleted-checkout", "kernel", "main.js");
+  fs.writeFileSync(path.join(jp, "kernels", "tslab", "kernel.json"), JSON.stringify({
+    argv: [process.execPath, gone, "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript",
+  }));
+  try {
+    for (const script of ["run-notebooks.sh", "grade.sh"]) {
+      const run = spawnSync("bash", [path.join(repo, "scripts", script), path.join(fixtures, "passes.ipynb")], { encoding: "utf8", env: { ...process.env, JUPYTER_PATH: jp } });
+      assert.equal(run.status, 2, `${script}: ${run.stdout}${run.stderr}`);
+      assert.ok(run.stderr.includes(`runs ${gone}, which does not exist`), `${script}: ${run.stderr}`);
+      assert.match(run.stderr, /scripts\/install-kernel\.sh/);
+    }
+  } finally {
+    fs.rmSync(jp, { recursive: true, force: true });
+  }
+});
+
 test("past its hard per-notebook limit the runner kills the notebook and its kernel", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "runner-"));
   const run = spawnSync("bash", [path.join(repo, "scripts", "run-notebooks.sh"), path.join(fixtures, "hangs.ipynb"), "--timeout", "600", "--notebook-timeout", "15", "--out", out], { encoding: "utf8", timeout: 120_000 });

@@ -1,7 +1,8 @@
 /**
  * seededDropout, seededGaussianNoise and withConstraints (src/regularization.ts):
  * a fresh mask per step yet reproducible runs, identity at inference, and
- * max-norm holding after every update (which plain tfjs training skips).
+ * max-norm holding after every update, in trainModel and in model.fit with
+ * withConstraints (plain model.fit skips it).
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
@@ -75,24 +76,43 @@ function constrainedModel(): tf.Sequential {
 
 const maxColumnNorm = (m: tf.LayersModel) => tf.tidy(() => tf.max(tf.norm(m.layers[0].getWeights()[0], "euclidean", 0)).dataSync()[0]);
 
-test("withConstraints keeps max-norm after every update; plain tfjs training ignores it", async () => {
+/** model.fit on `data()`, for the paths that do not go through trainModel. */
+async function fit(m: tf.LayersModel, epochs: number): Promise<void> {
+  const d = data();
+  const xs = tf.tensor2d(d.x, [d.n, 6]);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(d.y, "int32"), 2));
+  await m.fit(xs, ys, { epochs, batchSize: 10, shuffle: false, verbose: 0 });
+  tf.dispose([xs, ys]);
+}
+
+test("max-norm: model.fit ignores it, withConstraints makes model.fit apply it", async () => {
   const plain = constrainedModel();
   plain.compile({ optimizer: tf.train.sgd(0.5), loss: "categoricalCrossentropy" });
-  await trainModel(plain, data(), { epochs: 3, batchSize: 10, seed: 1 });
-  assert.ok(maxColumnNorm(plain) > 0.6, `without the wrapper the norm grows past the bound (${maxColumnNorm(plain)})`);
+  await fit(plain, 3);
+  assert.ok(maxColumnNorm(plain) > 0.6, `plain model.fit lets the norm grow past the bound (${maxColumnNorm(plain)})`);
+  plain.dispose();
 
-  const runs: number[][] = [];
-  for (let r = 0; r < 2; r++) {
+  const wrapped = constrainedModel();
+  wrapped.compile({ optimizer: withConstraints(tf.train.sgd(0.5), wrapped), loss: "categoricalCrossentropy" });
+  await fit(wrapped, 3);
+  assert.ok(maxColumnNorm(wrapped) <= 0.5 + 1e-5, `column norm ${maxColumnNorm(wrapped)}`);
+  wrapped.dispose();
+
+  const unconstrained = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2 })] });
+  assert.throws(() => withConstraints(tf.train.sgd(0.1), unconstrained), /no weight with a constraint/);
+});
+
+test("max-norm: trainModel applies it after every step, the same as a wrapped optimizer, reproducibly", async () => {
+  const runs: { loss: number[]; weights: number[] }[] = [];
+  for (const wrap of [false, false, true]) {
     const m = constrainedModel();
-    m.compile({ optimizer: withConstraints(tf.train.sgd(0.5), m), loss: "categoricalCrossentropy" });
+    m.compile({ optimizer: wrap ? withConstraints(tf.train.sgd(0.5), m) : tf.train.sgd(0.5), loss: "categoricalCrossentropy" });
     const norms: number[] = [];
     const h = await trainModel(m, data(), { epochs: 3, batchSize: 10, seed: 1, onEpochEnd: () => { norms.push(maxColumnNorm(m)); } });
     assert.ok(norms.every((v) => v <= 0.5 + 1e-5), `column norms ${norms}`);
-    runs.push(h.loss);
+    runs.push({ loss: h.loss, weights: Array.from(m.layers[0].getWeights()[0].dataSync()) });
     m.dispose();
   }
   assert.deepEqual(runs[0], runs[1], "dropout + constraint training is reproducible");
-  plain.dispose();
-  const unconstrained = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2 })] });
-  assert.throws(() => withConstraints(tf.train.sgd(0.1), unconstrained), /no weight with a constraint/);
+  assert.deepEqual(runs[2], runs[0], "a wrapped optimizer is not constrained twice, and gives the same run");
 });

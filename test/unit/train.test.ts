@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { installWasmTrainingKernels } from "../../src/wasm";
 import { Rng } from "../../src/random";
-import { evaluateModel, trainModel, type ClassificationData } from "../../src/train";
+import { evaluateModel, trainModel, TrainingDivergedError, type ClassificationData } from "../../src/train";
 
 before(async () => {
   assert.ok(await tf.setBackend("wasm"));
@@ -95,6 +95,29 @@ test("a diverging run stops with the epoch and step and suggests a lower learnin
   model.compile({ optimizer: tf.train.sgd(50), loss: "meanSquaredError" });
   await assert.rejects(trainModel(model, data, { epochs: 5, batchSize: 10, seed: 1 }),
     (e: Error) => /epoch \d+, step \d+ of 10/.test(e.message) && /lower the learning rate/.test(e.message));
+  model.dispose();
+});
+
+test("a run that diverges after some epochs hands back their history in the error", async () => {
+  const data = blobs(100, 6);
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+  // Stable for two epochs, then a learning rate that blows up.
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: "meanSquaredError" });
+  const before = tf.memory().numTensors;
+  let error: unknown;
+  try {
+    await trainModel(model, data, { epochs: 6, batchSize: 10, seed: 1, validation: data, learningRate: (e) => (e < 2 ? 0.01 : 1e4) });
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof TrainingDivergedError, `expected a TrainingDivergedError, got ${error}`);
+  assert.equal(error.epoch, 2);
+  assert.ok(!Number.isFinite(error.loss));
+  assert.equal(error.history.loss.length, 2);
+  assert.equal(error.history.val_loss.length, 2);
+  assert.ok(error.history.loss.every(Number.isFinite));
+  assert.match(error.message, /history holds the 2 epoch\(s\) completed/);
+  assert.equal(tf.memory().numTensors, before, "no tensors left behind by the aborted run");
   model.dispose();
 });
 
