@@ -174,7 +174,10 @@ function runTorch(args: Args): Record<string, unknown> | undefined {
   const cmd = ["--recipe", args.recipe, "--epochs", String(args.epochs), "--n-train", String(args.nTrain), "--seed", String(args.seed)];
   if (args.recipe === "gemm") cmd.push("--cases", JSON.stringify(GEMM_CASES));
   if (args.torchThreads) cmd.push("--threads", String(args.torchThreads));
-  const r = spawnSync("/usr/bin/python3", [script, ...cmd], { encoding: "utf8" });
+  // torch.set_num_threads covers OpenMP (its convolutions) but not Debian's
+  // OpenBLAS (its matMuls), which starts one thread per core unless told.
+  const env = args.torchThreads ? { ...process.env, OPENBLAS_NUM_THREADS: String(args.torchThreads), OMP_NUM_THREADS: String(args.torchThreads) } : process.env;
+  const r = spawnSync("/usr/bin/python3", [script, ...cmd], { encoding: "utf8", env });
   if (r.status !== 0) {
     console.error(`bench_torch.py failed (is python3-torch installed? apt-get install -y python3-torch):\n${r.stderr || r.error}`);
     return undefined;

@@ -111,6 +111,7 @@ def main():
         torch.set_num_threads(args.threads)
     if args.recipe == "gemm":
         print(json.dumps({"recipe": "gemm", "backend": "pytorch", "threads": torch.get_num_threads(),
+                          "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                           "torch": torch.__version__, "gflops": gemm(json.loads(args.cases))}), flush=True)
         return
     torch.manual_seed(args.seed)
@@ -145,7 +146,8 @@ def main():
         "train_s": round(sum(epoch_times), 2), "epoch_s": round(sum(epoch_times) / len(epoch_times), 2),
         "test_acc": round(correct / len(xt), 4),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "tensors_after_minus_before": None, "threads": torch.get_num_threads(), "torch": torch.__version__,
+        "tensors_after_minus_before": None, "threads": torch.get_num_threads(),
+        "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"), "torch": torch.__version__,
     }), flush=True)
 
 
