@@ -51,7 +51,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from nbexec import REPO, cell_error_message, end_kernels, first_line, kernel_note, kernel_pid, kernel_problem, make_client, run_json_child
+from nbexec import REPO, cell_error_message, end_kernels, first_line, kernel_pid, kernel_ready, make_client, run_json_child
 
 LABS = os.path.join(REPO, "notebooks")
 PASS_LINE = re.compile(r"^✔ (\S+): passed\b")
@@ -463,13 +463,8 @@ def main():
         ap.print_usage(sys.stderr)
         print("grade: give one or more submitted .ipynb files", file=sys.stderr)
         return 2
-    problem = kernel_problem()
-    if problem:
-        print(f"grade: {problem}", file=sys.stderr)
+    if not kernel_ready("grade"):
         return 2
-    note = kernel_note()
-    if note:
-        print(f"grade: {note}", file=sys.stderr)
     info = sys.stderr if args.json else sys.stdout
     mode = "fast" if os.environ.get("LABS_FAST", "") not in ("", "0", "false") else "full"
     print(f"Grading {len(args.submissions)} submission(s) in {mode} mode, {args.jobs} at a time, cell timeout {args.timeout} s",

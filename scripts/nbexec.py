@@ -50,40 +50,33 @@ def cell_error_message(cell, exc=None):
     return first_line(str(exc)) or type(exc).__name__
 
 
-def kernel_problem(name="tslab"):
-    """Why the `name` kernel cannot start for this checkout, or None.
-
-    Catches a kernel that was never registered and one registered from another
-    checkout that has since gone (its kernel/main.js missing), which otherwise
-    shows up only as "Kernel died before replying to kernel_info".
-    """
+def kernel_ready(tool, name="tslab"):
+    """Checks, before any notebook runs, that the `name` kernel can start for
+    this checkout. Prints what is wrong (prefixed by `tool`) and returns False
+    if it cannot: never registered, or registered from another checkout that
+    has since gone (which otherwise shows up only as "Kernel died before
+    replying to kernel_info"). A kernel registered from another checkout that
+    still exists works, so that only earns a note."""
+    import sys
     try:
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
     except ImportError:
-        return "jupyter_client is not installed for this Python; run `bash scripts/setup.sh`"
+        print(f"{tool}: jupyter_client is not installed for this Python; run `bash scripts/setup.sh`", file=sys.stderr)
+        return False
     try:
         spec = KernelSpecManager().get_kernel_spec(name)
     except NoSuchKernel:
-        return f"no Jupyter kernel named '{name}' is registered; run `bash scripts/setup.sh` (or `bash scripts/install-kernel.sh`)"
-    argv = spec.argv or []
-    gone = [a for a in argv if os.path.isabs(a) and not os.path.exists(a) and not a.startswith("{")]
+        print(f"{tool}: no Jupyter kernel named '{name}' is registered; run `bash scripts/setup.sh` (or `bash scripts/install-kernel.sh`)", file=sys.stderr)
+        return False
+    gone = [a for a in spec.argv or [] if os.path.isabs(a) and not os.path.exists(a)]
     if gone:
-        return (f"the '{name}' kernel ({spec.resource_dir}/kernel.json) runs {gone[0]}, which does not exist "
-                f"(it was registered from another checkout); run `bash scripts/install-kernel.sh` in {REPO}")
-    return None
-
-
-def kernel_note(name="tslab"):
-    """A warning when the registered kernel belongs to another (existing) checkout, or None."""
-    try:
-        from jupyter_client.kernelspec import KernelSpecManager
-        spec = KernelSpecManager().get_kernel_spec(name)
-    except Exception:
-        return None
+        print(f"{tool}: the '{name}' kernel ({spec.resource_dir}/kernel.json) runs {gone[0]}, which does not exist "
+              f"(it was registered from another checkout); run `bash scripts/install-kernel.sh` in {REPO}", file=sys.stderr)
+        return False
     repo = spec.metadata.get("nn-labs", {}).get("repo")
     if repo and os.path.realpath(repo) != os.path.realpath(REPO):
-        return f"note: the '{name}' kernel is registered from {repo}, not {REPO}; `bash scripts/install-kernel.sh` here switches it"
-    return None
+        print(f"{tool}: note: the '{name}' kernel is registered from {repo}, not {REPO}; `bash scripts/install-kernel.sh` here switches it", file=sys.stderr)
+    return True
 
 
 def make_client(nb, cwd, timeout, startup_timeout, client_class=None, **kwargs):

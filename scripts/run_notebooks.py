@@ -20,7 +20,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from nbexec import REPO, cell_error_message, end_kernels, find_backend, first_line, kernel_note, kernel_pid, kernel_problem, make_client, run_json_child
+from nbexec import REPO, cell_error_message, end_kernels, find_backend, first_line, kernel_pid, kernel_ready, make_client, run_json_child
 
 
 def execute_one(path, out_dir, timeout, startup_timeout):
@@ -117,13 +117,8 @@ def main():
     if missing:
         print(f"run-notebooks: no such notebook: {', '.join(missing)}", file=sys.stderr)
         return 2
-    problem = kernel_problem()
-    if problem:
-        print(f"run-notebooks: {problem}", file=sys.stderr)
+    if not kernel_ready("run-notebooks"):
         return 2
-    note = kernel_note()
-    if note:
-        print(f"run-notebooks: {note}", file=sys.stderr)
     mode = "fast" if os.environ.get("LABS_FAST", "") not in ("", "0", "false") else "full"
     print(f"Running {len(paths)} notebook(s) in {mode} mode, {args.jobs} at a time, cell timeout {args.timeout} s; executed copies in {os.path.relpath(args.out, REPO)}/", flush=True)
     start = time.time()
