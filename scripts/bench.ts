@@ -30,6 +30,7 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend";
 import { loadMnist } from "../src/data";
+import { spread } from "../src/metrics";
 import { seededDropout } from "../src/regularization";
 import { evaluateModel, trainModel, type ClassificationData } from "../src/train";
 
@@ -172,7 +173,7 @@ async function runTfjs(args: Args): Promise<Record<string, unknown>> {
 function runTorch(args: Args): Record<string, unknown> | undefined {
   const script = path.join(__dirname, "bench_torch.py");
   const cmd = ["--recipe", args.recipe, "--epochs", String(args.epochs), "--n-train", String(args.nTrain), "--seed", String(args.seed)];
-  if (args.recipe === "gemm") cmd.push("--cases", JSON.stringify(GEMM_CASES));
+  if (args.recipe === "gemm") cmd.push("--cases", JSON.stringify(GEMM_CASES.map((c) => ({ ...c, flops: flopsOf(c) }))));
   if (args.torchThreads) cmd.push("--threads", String(args.torchThreads));
   // torch.set_num_threads covers OpenMP (its convolutions) but not Debian's
   // OpenBLAS (its matMuls), which starts one thread per core unless told.
@@ -231,12 +232,6 @@ async function runGemm(args: Args): Promise<Record<string, unknown>> {
   return { recipe: "gemm", backend: info.name, gflops: rates };
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-function spread(accs: number[]) {
-  const m = mean(accs);
-  const sd = accs.length > 1 ? Math.sqrt(accs.reduce((a, x) => a + (x - m) ** 2, 0) / (accs.length - 1)) : 0;
-  return { n: accs.length, mean: round(m, 4), sd: round(sd, 4), min: Math.min(...accs), max: Math.max(...accs), accs };
-}
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -267,7 +262,7 @@ async function main() {
       refs.push(ref);
     }
     if (refs.length === ours.length) {
-      const epochS = (rs: Record<string, unknown>[]) => mean(rs.map((r) => r.epoch_s as number));
+      const epochS = (rs: Record<string, unknown>[]) => spread(rs.map((r) => r.epoch_s as number)).mean;
       console.log(JSON.stringify({
         recipe: args.recipe, ratio: `${ours[0].backend}/pytorch`, epoch_time_ratio: round(epochS(ours) / epochS(refs), 2),
         test_acc: [ours[0].test_acc, refs[0].test_acc],
@@ -275,7 +270,10 @@ async function main() {
     }
   }
   if (args.seeds > 1) {
-    const accs = (rs: Record<string, unknown>[]) => spread(rs.map((r) => r.test_acc as number));
+    const accs = (rs: Record<string, unknown>[]) => {
+      const values = rs.map((r) => r.test_acc as number), s = spread(values);
+      return { ...s, mean: round(s.mean, 4), sd: round(s.sd, 4), accs: values };
+    };
     console.log(JSON.stringify({
       recipe: args.recipe, summary: `test accuracy over seeds ${args.seed}..${args.seed + args.seeds - 1}`, epochs: args.epochs,
       [ours[0].backend as string]: accs(ours), ...(refs.length ? { pytorch: accs(refs) } : {}),

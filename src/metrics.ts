@@ -113,3 +113,25 @@ export function classificationReport(yTrue: Labels, yPred: Labels, numClasses: n
   };
   return report;
 }
+
+export interface Spread {
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n − 1 in the denominator); 0 for a single value. */
+  sd: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Mean, sample standard deviation and range of repeated measurements, e.g.
+ * one test accuracy per seed (lab 07's seed study, `npm run bench -- --seeds`).
+ */
+export function spread(values: ArrayLike<number>): Spread {
+  const xs = Array.from(values);
+  if (xs.length === 0) throw new Error("spread: no values given.");
+  if (!xs.every(Number.isFinite)) throw new Error(`spread: every value must be a finite number, got [${xs.join(", ")}].`);
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { n: xs.length, mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
+}

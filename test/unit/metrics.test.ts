@@ -2,7 +2,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../src/random";
-import { accuracy, confusionMatrix, classificationReport } from "../../src/metrics";
+import { accuracy, confusionMatrix, classificationReport, spread } from "../../src/metrics";
 
 before(async () => {
   await tf.setBackend("cpu");
@@ -84,4 +84,16 @@ test("bad inputs get clear errors", () => {
   assert.throws(() => confusionMatrix([0], [0], 0), /numClasses must be a positive integer/);
   assert.throws(() => accuracy([0, -1], [0, 1]), /yTrue\[1\] is -1, but labels must be non-negative integers/);
   assert.throws(() => classificationReport([0], [0], 2, { classNames: ["x"] }), /classNames has 1 names but numClasses is 2/);
+});
+
+test("spread: mean, sample sd and range; refuses empty or non-finite input", () => {
+  const s = spread([2, 4, 4, 4, 5, 5, 7, 9]);
+  assert.equal(s.n, 8);
+  assert.equal(s.mean, 5);
+  // Σ(x − 5)² = 32, over n − 1 = 7.
+  assert.ok(Math.abs(s.sd - Math.sqrt(32 / 7)) < 1e-12, `sd ${s.sd}`);
+  assert.deepEqual([s.min, s.max], [2, 9]);
+  assert.equal(spread([0.97]).sd, 0);
+  assert.throws(() => spread([]), /no values/);
+  assert.throws(() => spread([1, NaN]), /finite number/);
 });
