@@ -20,11 +20,13 @@
 const path = require("path");
 const util = require("util");
 const sourceMaps = require("./source-maps");
+const shorthand = require("./shorthand");
+const { History } = require("./history");
 const { diagnosticsError, exceptionError } = require("./errors");
 
 /** Name of the cell being run, as Jupyter shows its prompt: In[3]. */
 let cellName = "In[?]";
-sourceMaps.install({ fileName: () => cellName });
+sourceMaps.install({ fileName: () => cellName, wrapHost: shorthand.wrapHost });
 
 // Loaded after install(), so tslab's converter compiles with source maps.
 const { createConverter } = require("tslab/dist/converter");
@@ -127,6 +129,7 @@ class Handler extends jupyter.JupyterHandlerImpl {
     this.exec = executor;
     /** Cell sources by name, for the code excerpt under a traceback. */
     this.sources = new Map();
+    this.history = new History();
   }
 
   handleKernel() {
@@ -196,6 +199,7 @@ class Handler extends jupyter.JupyterHandlerImpl {
     // A cell that does not advance the count still needs a name of its own (source maps are per name).
     cellName = advance ? `In[${count}]` : `In[${count}.${++this.unnumbered}]`;
     this.sources.set(cellName, req.code);
+    if (advance) this.history.add(count, req.code);
     if (!silent) io.publish("execute_input", { code: req.code, execution_count: count });
     // Like ipykernel, output written after the cell finished (timers, promises)
     // still goes to the last cell that ran.
@@ -224,6 +228,7 @@ class Handler extends jupyter.JupyterHandlerImpl {
     const data = r.hasValue && !silent ? this.render(r.value) : null;
     // null: the value is already on the page (a displayed figure), no Out[n].
     if (data) io.publish("execute_result", { execution_count: count, data, metadata: {} });
+    if (data && advance) this.history.setOutput(count, data["text/plain"] ?? null);
     return { status: "ok", execution_count: count, payload: [], user_expressions: {} };
   }
 
@@ -358,6 +363,35 @@ class Server extends jupyter.ZmqServer {
     reply.signAndSend(self.connInfo.key, sock);
   }
 
+  /**
+   * tslab's dispatcher (handleShellMessage) has no case for history_request: it
+   * printed "unknown msg_type" and sent no reply. Messages reach us only as raw
+   * frames, and tslab's message class is not exported, so it is taken from the
+   * first parsed message (publishStatus gets one before each request is handled;
+   * clients always start with kernel_info_request).
+   * @param {any} sock @param {Buffer[]} frames
+   */
+  async handleShellMessage(sock, ...frames) {
+    const self = /** @type {any} */ (this);
+    if (!self.Message || msgType(frames) !== "history_request") return super.handleShellMessage(sock, ...frames);
+    const msg = self.Message.fromRaw(self.connInfo.key, frames);
+    this.publishStatus("busy", msg);
+    try {
+      const reply = msg.createReply();
+      reply.header.msg_type = "history_reply";
+      reply.content = /** @type {any} */ (this.handler).history.reply(msg.content);
+      reply.signAndSend(self.connInfo.key, sock);
+    } finally {
+      this.publishStatus("idle", msg);
+    }
+  }
+
+  /** @param {string} status @param {any} parent */
+  publishStatus(status, parent) {
+    /** @type {any} */ (this).Message ??= parent.constructor;
+    super.publishStatus(status, parent);
+  }
+
   /** tslab answers comm_info_request with msg_type "complete_reply" and no status. */
   /** @param {any} sock @param {any} msg */
   handleCommInfoRequest(sock, msg) {
@@ -365,6 +399,16 @@ class Server extends jupyter.ZmqServer {
     reply.header.msg_type = "comm_info_reply";
     reply.content = { status: "ok", comms: {} };
     reply.signAndSend(/** @type {any} */ (this).connInfo.key, sock);
+  }
+}
+
+/** The msg_type of a raw message ([identities…, "<IDS|MSG>", hmac, header, …]); "" if unreadable. */
+function msgType(/** @type {Buffer[]} */ frames) {
+  const delim = frames.findIndex((f) => f.toString() === "<IDS|MSG>");
+  try {
+    return delim < 0 ? "" : String(JSON.parse(frames[delim + 2].toString()).msg_type);
+  } catch {
+    return "";
   }
 }
 

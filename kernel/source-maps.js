@@ -42,7 +42,8 @@ let nextFileName = () => "cell";
 
 /**
  * Installs the hooks. Must run before anything requires tslab's converter.
- * @param {{fileName: () => string}} opts fileName() names the cell about to run (e.g. `In[3]`).
+ * @param {{fileName: () => string, wrapHost?: (ts: any, host: any) => any}} opts fileName() names
+ *   the cell about to run (e.g. `In[3]`); wrapHost, if given, gets the watch compiler host tslab creates.
  */
 function install(opts) {
   nextFileName = opts.fileName;
@@ -62,7 +63,8 @@ function install(opts) {
     enumerable: true,
     value: (/** @type {any[]} */ ...args) => {
       if (args[1] && typeof args[1] === "object") args[1] = { ...args[1], inlineSourceMap: true };
-      return ts.createWatchCompilerHost.apply(ts, /** @type {any} */ (args));
+      const host = ts.createWatchCompilerHost.apply(ts, /** @type {any} */ (args));
+      return opts.wrapHost ? opts.wrapHost(ts, host) : host;
     },
   });
   Object.defineProperty(shim, "transpileModule", {

@@ -7,10 +7,12 @@ Run: bash scripts/test-kernel.sh   (or npm run test:kernel)
 """
 
 import os
+import time
 import unittest
 
 import jupyter_kernel_test
 from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import start_new_kernel
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TF = 'import * as tf from "@tensorflow/tfjs";\n'
@@ -75,9 +77,12 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
 
     code_inspect_sample = "Math.max"
 
+    # history_request (kernel/history.js): JupyterLab's console asks for "tail".
+    supported_history_operations = ("tail", "range", "search")
+    code_history_pattern = "*lr=*"
+
     # Not supported by tslab, so the suite skips them: no pager payloads
-    # (code_page_something), no clear_output API (code_clear_output), no
-    # history store (supported_history_operations).
+    # (code_page_something), no clear_output API (code_clear_output).
 
     # --- what the course relies on ----------------------------------------------
 
@@ -187,6 +192,42 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
             except Exception:
                 break
 
+    def test_shorthand_names_an_earlier_cells_declaration(self):
+        # tslab emitted `{ f }` unchanged although f lives in `exports`: ReferenceError.
+        self.run_cell("function shortF(x: number) { return x + 1; }\nconst shortG = 3;\nlet shortA = 1;")
+        reply, outputs = self.run_cell("const o = { shortF, shortG, h: 1 };\no.shortF(o.shortG)")
+        self.assertEqual(reply["status"], "ok", outputs)
+        self.assertEqual(outputs[0]["content"]["data"]["text/plain"], "4")
+        # Destructuring assignment wrote globals instead of the earlier cell's variable.
+        reply, outputs = self.run_cell("({ shortA } = { shortA: 10 });\n({ shortA = 5 } = {} as { shortA?: number });\nshortA")
+        self.assertEqual(reply["status"], "ok", outputs)
+        self.assertEqual(outputs[0]["content"]["data"]["text/plain"], "5")
+        # A name declared in the same cell keeps working, next to an earlier one.
+        reply, outputs = self.run_cell("const shortQ = 2;\n({ shortQ, shortG })")
+        self.assertEqual(outputs[0]["content"]["data"]["text/plain"], "{ shortQ: 2, shortG: 3 }")
+
+    def test_history_tail_has_inputs_and_outputs(self):
+        reply = self.history_helper(["const histX = 6;", "histX * 7"], hist_access_type="tail", n=2, output=True, raw=True)
+        self.assertEqual(reply["content"]["status"], "ok")
+        [(s1, n1, (in1, out1)), (s2, n2, (in2, out2))] = reply["content"]["history"]
+        self.assertEqual((in1, out1, in2, out2), ("const histX = 6;", None, "histX * 7", "42"))
+        self.assertEqual(n2, n1 + 1)
+
+    def test_interrupt_stops_an_awaiting_cell(self):
+        self.flush_channels()
+        self.run_cell("const beforeInterrupt = 41;")
+        self.kc.execute("await new Promise((r) => setTimeout(r, 30000));\n1")
+        time.sleep(1)
+        started = time.monotonic()
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=jupyter_kernel_test.TIMEOUT)["content"]
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("Interrupted", reply["evalue"])
+        self.assertLess(time.monotonic() - started, 5)
+        self.flush_channels()
+        reply, outputs = self.run_cell("beforeInterrupt + 1")
+        self.assertEqual(outputs[0]["content"]["data"]["text/plain"], "42")
+
     def test_tensor_shows_as_table(self):
         reply, outputs = self.run_cell(TF + "tf.tensor2d([[1.5, 2], [3, 4]])")
         self.assertEqual(reply["status"], "ok")
@@ -208,6 +249,29 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
         self.assertIn("Param #", html)
         self.assertIn("Total params: 67", html)  # (4*8+8) + (8*3+3)
         self.assertIn("Total params: 67", result["content"]["data"]["text/plain"])
+
+
+class TslabRestartTests(unittest.TestCase):
+    """Restart from the client (shutdown_request with restart: true, then a new process)."""
+
+    def test_restart_starts_a_fresh_kernel(self):
+        km, kc = start_new_kernel(kernel_name="tslab", cwd=REPO)
+        try:
+            kc.execute_interactive("const beforeRestart = 1;", timeout=60)
+            pid = km.provisioner.process.pid
+            km.restart_kernel(now=False)
+            kc.wait_for_ready(timeout=60)
+            self.assertNotEqual(km.provisioner.process.pid, pid)
+            replies = []
+            kc.execute_interactive("beforeRestart", timeout=60, output_hook=lambda m: replies.append(m))
+            errors = [m["content"] for m in replies if m["msg_type"] == "error"]
+            self.assertEqual(len(errors), 1)
+            self.assertIn("Cannot find name 'beforeRestart'", errors[0]["evalue"])
+            reply = kc.execute_interactive("2 * 21", timeout=60)
+            self.assertEqual(reply["content"]["status"], "ok")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
 
 
 if __name__ == "__main__":
