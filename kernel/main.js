@@ -8,7 +8,7 @@
  *     ename/evalue/traceback (type errors name line and column in the cell;
  *     runtime stacks point at the cell's own lines, see source-maps.js);
  *   - the last expression's value goes out as `execute_result` (Out[n]) with
- *     rich renderers from dist/display.js (tensors, models, number arrays)
+ *     rich renderers from dist/page/result.js (tensors, models, number arrays)
  *     instead of being printed to stdout;
  *   - kernel_info, shutdown and comm_info replies are complete and valid;
  *   - `execute_input` is broadcast; `silent` and `store_history` are honoured.
@@ -41,7 +41,7 @@ Error.stackTraceLimit = Math.max(Error.stackTraceLimit, 50);
 
 /** @returns {(value: unknown) => Record<string, string> | null} */
 function loadRenderers() {
-  const file = path.join(__dirname, "..", "dist", "display.js");
+  const file = path.join(__dirname, "..", "dist", "page", "result.js");
   try {
     return require(file).cellResultBundle;
   } catch (e) {

@@ -11,7 +11,7 @@ node_bin="$(command -v node)"
 for f in "$repo/kernel/main.js" "$repo/node_modules/tslab/dist/executor.js"; do
   [ -f "$f" ] || { echo "install-kernel: $f is missing (run npm ci in $repo)" >&2; exit 1; }
 done
-[ -f "$repo/dist/display.js" ] || echo "install-kernel: note: dist/display.js not built yet (npm run build); the kernel shows values as plain text until it is" >&2
+[ -f "$repo/dist/page/result.js" ] || echo "install-kernel: note: dist/page/result.js not built yet (npm run build); the kernel shows values as plain text until it is" >&2
 # The kernel must start: catch a broken install here, not in the first notebook.
 "$node_bin" -e 'require(process.argv[1] + "/kernel/source-maps.js"); require(process.argv[1] + "/node_modules/tslab/dist/jupyter.js")' "$repo"
 spec="$(mktemp -d)"

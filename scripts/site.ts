@@ -24,7 +24,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseHeadlines, Headline } from "../src/report";
-import { escapeHtml } from "../src/display";
+import { escapeHtml } from "../src/page/html";
 
 export const REPO = path.resolve(__dirname, "..");
 export const SITE = path.join(REPO, "build", "site");

@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { installWasmTrainingKernels } from "./wasm";
-import { markShown } from "./display";
+import { markShown } from "./page/result";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];

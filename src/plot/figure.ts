@@ -1,17 +1,21 @@
 /**
  * Plotly figures in notebooks (introduced in lab 01).
  *
- * The first figure of a kernel session inlines plotly.js (minified from the
- * plotly.js-dist package at build time) into its output, so plots render
- * offline in Notebook, JupyterLab and `nbconvert --to html` exports; later
- * figures are a <div> and a call to Plotly.newPlot that waits until plotly.js
- * is there.
+ * Each figure goes out as one MIME bundle, as plotly.py sends it:
+ * `application/vnd.plotly.v1+json` (the figure's JSON, which JupyterLab with
+ * plotly's extension renders itself) next to a `text/html` fallback that
+ * every other front end shows (classic Notebook, JupyterLab without the
+ * extension, `nbconvert --to html` exports), and one line of `text/plain`.
+ * The HTML works offline: the first figure of a kernel session inlines
+ * plotly.js (minified from the plotly.js-dist package at build time) into an
+ * output of its own; each figure is a <div> and a call to Plotly.newPlot that
+ * waits until plotly.js is there.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { inspect } from "util";
-import { displayBundle, inKernel, uniqueId } from "./display";
-import { markShown } from "../display";
+import { displayBundle, inKernel, uniqueId } from "../page/output";
+import { markShown } from "../page/result";
 
 /** A plotly figure: traces and layout, as plotly.js takes them. */
 export interface Figure {
@@ -37,10 +41,19 @@ export function plotlyLoaderHtml(): string {
 }
 
 const DEFAULT_LAYOUT = { margin: { l: 60, r: 20, t: 50, b: 50 }, height: 400, template: undefined };
+const CONFIG = { responsive: true, displaylogo: false };
+
+/** The MIME type of plotly's JSON figures (plotly.py, JupyterLab's plotly renderer). */
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/** What plotly draws: the figure's traces, its layout over the course's defaults, and the plot config. */
+export function figureSpec(fig: Figure): { data: Figure["data"]; layout: Record<string, unknown>; config: typeof CONFIG } {
+  return { data: fig.data, layout: { ...DEFAULT_LAYOUT, ...(fig.layout ?? {}) }, config: CONFIG };
+}
 
 /** The HTML for one figure: a div and the script that draws into it. */
 export function figureHtml(fig: Figure, id = uniqueId("nnlab-fig")): string {
-  const layout = { ...DEFAULT_LAYOUT, ...(fig.layout ?? {}) };
+  const { layout } = figureSpec(fig);
   const height = typeof layout.height === "number" ? layout.height : 400;
   const json = JSON.stringify({ data: fig.data, layout }).replace(/</g, "\\u003c");
   return [
@@ -60,6 +73,15 @@ export function figureText(fig: Figure): string {
 }
 
 /**
+ * A figure's MIME bundle: plotly JSON, the offline HTML and a line of text
+ * (`text`, default figureText). The JSON is what the front end will receive
+ * (the same JSON.stringify as the HTML's script: no `undefined` keys).
+ */
+export function figureBundle(fig: Figure, text = figureText(fig)): Record<string, unknown> {
+  return { [PLOTLY_MIME]: JSON.parse(JSON.stringify(figureSpec(fig))), "text/html": figureHtml(fig), "text/plain": text };
+}
+
+/**
  * Displays plotly.js once per kernel session, as an output of its own, so that
  * figures after it (including live ones that replace themselves) can draw.
  */
@@ -74,7 +96,7 @@ export function showFigure(fig: Figure): Figure {
   validateFigure(fig);
   if (inKernel()) {
     ensurePlotlyLoaded();
-    displayBundle({ "text/html": figureHtml(fig), "text/plain": figureText(fig) });
+    displayBundle(figureBundle(fig));
   }
   // A plot call that ends a cell shows no Out[n] (the figure is already
   // there); printed with console.log, a figure is one line.

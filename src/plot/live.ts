@@ -4,8 +4,8 @@
  * final picture. Updates are throttled so that fast epochs do not flood the
  * front end.
  */
-import { newUpdatableDisplay } from "./display";
-import { Figure, ensurePlotlyLoaded, figureHtml, figureText } from "./figure";
+import { newUpdatableDisplay } from "../page/output";
+import { Figure, ensurePlotlyLoaded, figureBundle, figureText } from "./figure";
 import { trainingCurvesFigure, AxisOptions } from "./charts";
 
 export interface LiveCurves {
@@ -24,7 +24,7 @@ export function liveTrainingCurves(opts: AxisOptions & { minIntervalMs?: number 
   const draw = (): Figure => {
     const fig = trainingCurvesFigure(history, opts);
     ensurePlotlyLoaded();
-    display.show({ "text/html": figureHtml(fig), "text/plain": `${figureText(fig)} ${summary(history)}` });
+    display.show(figureBundle(fig, `${figureText(fig)} ${summary(history)}`));
     last = Date.now();
     return fig;
   };

@@ -7,6 +7,7 @@
  * Show it in a notebook with `tslab.display.html(graphSvg(loss))`.
  */
 import { Value } from "./value";
+import { escapeHtml } from "../page/html";
 
 export interface GraphSvgOptions {
   /** Refuse graphs larger than this (a picture of thousands of nodes says nothing). Default 200. */
@@ -24,9 +25,6 @@ function fmt(x: number, digits: number): string {
   return a >= 1e-3 && a < 1e5 ? String(Number(x.toPrecision(digits))) : x.toExponential(digits - 1);
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 export interface GraphLayout {
   /** Column (0 = leaves) and row of every node. */
@@ -92,7 +90,7 @@ export function graphSvg(root: Value, options: GraphSvgOptions = {}): string {
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="12">`);
   parts.push(`<rect width="100%" height="100%" fill="white"/>`);
-  if (title) parts.push(`<text x="${PAD}" y="20" font-size="14" font-weight="bold">${esc(title)}</text>`);
+  if (title) parts.push(`<text x="${PAD}" y="20" font-size="14" font-weight="bold">${escapeHtml(title)}</text>`);
   // Edges first, so boxes are drawn over them.
   for (const [v] of position) {
     if (!v.children.length) continue;
@@ -111,12 +109,12 @@ export function graphSvg(root: Value, options: GraphSvgOptions = {}): string {
     const fill = v.children.length === 0 ? "#e8f0fe" : isRoot ? "#fde8e8" : "#f5f5f5";
     parts.push(`<rect x="${p.x}" y="${p.y}" width="${BOX_W}" height="${BOX_H}" rx="5" fill="${fill}" stroke="#333"/>`);
     const name = v.label || (v.children.length ? "" : "const");
-    parts.push(`<text x="${p.x + 6}" y="${p.y + 16}">${esc(name ? `${name} = ${fmt(v.data, digits)}` : fmt(v.data, digits))}</text>`);
+    parts.push(`<text x="${p.x + 6}" y="${p.y + 16}">${escapeHtml(name ? `${name} = ${fmt(v.data, digits)}` : fmt(v.data, digits))}</text>`);
     parts.push(`<text x="${p.x + 6}" y="${p.y + 32}" fill="#b00">grad ${fmt(v.grad, digits)}</text>`);
     if (v.children.length) {
       const ox = p.x - OP_R - 10, oy = p.y + BOX_H / 2;
       parts.push(`<circle cx="${ox}" cy="${oy}" r="${OP_R}" fill="#fff8dc" stroke="#333"/>`);
-      parts.push(`<text x="${ox}" y="${oy + 4}" text-anchor="middle">${esc(v.op)}</text>`);
+      parts.push(`<text x="${ox}" y="${oy + 4}" text-anchor="middle">${escapeHtml(v.op)}</text>`);
     }
   }
   parts.push("</svg>");

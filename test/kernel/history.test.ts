@@ -1,9 +1,8 @@
 // history_request replies of the course kernel (kernel/history.js), in ipykernel's shapes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 
-const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { History, globToRegExp } = require("../../kernel/history.js");
 
 function sample() {

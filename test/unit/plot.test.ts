@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { figureHtml, plotlyLoaderHtml, plotDecisionBoundary, plotImages, plotHeatmap, plotLines, trainingCurvesFigure, validateFigure, decisionGrid } from "../../src/plot";
+import { PLOTLY_MIME, figureBundle, figureHtml, plotlyLoaderHtml, plotDecisionBoundary, plotImages, plotHeatmap, plotLines, trainingCurvesFigure, validateFigure, decisionGrid } from "../../src/plot";
 
 test("plotly.js is inlined (offline), with no </script> inside", () => {
   const html = plotlyLoaderHtml();
@@ -18,6 +18,23 @@ test("a figure's HTML holds its data and waits for plotly", () => {
   assert.ok(!html.includes("</script><script"), "one script per figure");
   // '<' in data cannot close the script early
   assert.ok(!figureHtml({ data: [{ name: "</script>" }] }, "x").includes('"</script>"'));
+});
+
+test("a figure's bundle is plotly JSON, the offline HTML and a line of text, describing the same figure", () => {
+  const fig = plotLines([{ name: "loss", y: [3, 2, 1] }], { title: "t" });
+  const bundle = figureBundle(fig);
+  assert.deepEqual(Object.keys(bundle).sort(), [PLOTLY_MIME, "text/html", "text/plain"].sort());
+  assert.equal(PLOTLY_MIME, "application/vnd.plotly.v1+json");
+  const spec = bundle[PLOTLY_MIME] as { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> };
+  // The figure the HTML's script draws (its JSON literal) is the one in the plotly JSON.
+  const inHtml = JSON.parse(/var fig=(\{.*?\});var tries/.exec(bundle["text/html"] as string)![1]);
+  assert.deepEqual(inHtml, { data: spec.data, layout: spec.layout });
+  assert.deepEqual(spec.data, JSON.parse(JSON.stringify(fig.data)));
+  assert.equal(spec.layout.height, 400); // the course's default, as in the HTML
+  assert.equal(spec.config.displaylogo, false);
+  assert.ok(!("template" in spec.layout), "no undefined keys in the JSON");
+  assert.equal(bundle["text/plain"], '<Figure "t": 1 trace>');
+  assert.equal(figureBundle(fig, "custom")["text/plain"], "custom");
 });
 
 test("NaN in a figure is an error that names the trace", () => {

@@ -8,7 +8,8 @@
  */
 import { randomBytes } from "crypto";
 
-type Bundle = Record<string, string>;
+/** A MIME bundle: text for text types, JSON values for `application/…+json` ones. */
+type Bundle = Record<string, unknown>;
 type DisplayWriter = (msg: { data: Bundle; metadata: object; transient: { display_id?: string } }, update: boolean) => void;
 
 function kernelWriter(): DisplayWriter | undefined {

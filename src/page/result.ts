@@ -11,6 +11,7 @@
  * nor this module loads TensorFlow.js.
  */
 import { inspect } from "util";
+import { escapeHtml } from "./html";
 
 export type MimeBundle = { "text/plain": string; "text/html"?: string };
 
@@ -96,7 +97,6 @@ export function isHistoryLike(v: unknown): v is HistoryLike {
   );
 }
 
-/** The MIME bundle the kernel sends for a cell's last value. */
 /**
  * Marks a value whose picture or text is already on the page (a figure a plot
  * call displayed, the backend line initBackend printed), so a cell ending in
@@ -181,11 +181,6 @@ function formatCell(v: unknown, kind: CellKind): string {
   if (kind === "string") return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(new TextDecoder().decode(v as Uint8Array));
   if (typeof v !== "number") return String(v);
   return kind === "int" ? String(v) : formatFloat(v);
-}
-
-/** Text made safe to put inside HTML (also used by the plots and the site index). */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 type Slice = { label: string; lead: number[] };

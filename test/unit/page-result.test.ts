@@ -1,8 +1,8 @@
-// Renderers for Out[n] (src/display.ts), on fixture tensors/models and on real tfjs objects.
+// Renderers for Out[n] (src/page/result.ts), on fixture tensors/models and on real tfjs objects.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { DEFAULT_LIMITS, TensorLike, cellResultBundle, formatFloat, markShown, numberArrayText, toMimeBundle, window } from "../../src/display";
+import { DEFAULT_LIMITS, TensorLike, cellResultBundle, formatFloat, markShown, numberArrayText, toMimeBundle, window } from "../../src/page/result";
 
 /** A duck-typed tensor over `values` (row-major), recording how it was read. */
 function fakeTensor(shape: number[], values: ArrayLike<unknown>, dtype = "float32") {
