@@ -90,14 +90,15 @@ function installExitHook(): void {
   }
 }
 
-export async function startJupyter(opts: { timeoutMs?: number } = {}): Promise<JupyterServer> {
+/** opts.args: extra server options, passed through scripts/start.sh (e.g. an allowed origin). */
+export async function startJupyter(opts: { timeoutMs?: number; args?: string[] } = {}): Promise<JupyterServer> {
   installExitHook();
   const port = await freePort();
   const token = randomBytes(24).toString("hex");
   // A private config dir: no user settings (passwords, extensions) change what we test.
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-jupyter-config-"));
   let output = "";
-  const child: ChildProcess = spawn("bash", [path.join(REPO, "scripts", "start.sh")], {
+  const child: ChildProcess = spawn("bash", [path.join(REPO, "scripts", "start.sh"), ...(opts.args ?? [])], {
     cwd: REPO,
     env: { ...process.env, PORT: String(port), JUPYTER_TOKEN: token, JUPYTER_CONFIG_DIR: configDir, BROWSER: "true" },
     stdio: ["ignore", "pipe", "pipe"],
