@@ -123,49 +123,49 @@ function executedCopy(lab: string): string | null {
 // Two labs at a time, as the labs step runs them (NOTEBOOK_JOBS); each has its own page and kernel.
 const JOBS = Number(process.env.NOTEBOOK_JOBS ?? 2);
 describe("labs", { concurrency: JOBS }, () => {
-for (const lab of LABS) {
-  test(`${lab}: every cell through JupyterLab's client and output areas, no error, every plot drawn by both renderers`, async () => {
-    const cells = codeCells(lab);
-    const { page, errors } = await openPage();
-    try {
-      const { runs, kernelInfo } = await page.evaluate(([p, c]) => (window as any).jlab.runLab(p, c), [`notebooks/${lab}.ipynb`, cells] as const);
-      assert.equal((kernelInfo as { implementation: string }).implementation, "tslab");
-      const failed = (runs as CellRun[]).find((r) => r.status !== "ok");
-      assert.equal(failed, undefined, `cell ${failed?.index} ended ${failed?.status}: ${JSON.stringify(failed?.outputs.filter((o) => o.output_type === "error"))}`);
-      assert.equal(runs.length, cells.length, "every code cell ran");
-      for (const r of runs as CellRun[]) {
-        for (const o of r.outputs) {
-          assert.notEqual(o.output_type, "error", `cell ${r.index}: ${o.ename}: ${o.evalue}`);
-          assert.ok(!(o.output_type === "stream" && o.name === "stderr"), `cell ${r.index} wrote to stderr: ${JSON.stringify(o).slice(0, 300)}`);
-          if (o.data?.[PLOTLY_MIME]) assert.match(String(o.data["text/html"]), /class="nnlab-figure"/, `cell ${r.index}: a plotly bundle without its HTML fallback`);
+  for (const lab of LABS) {
+    test(`${lab}: every cell through JupyterLab's client and output areas, no error, every plot drawn by both renderers`, async () => {
+      const cells = codeCells(lab);
+      const { page, errors } = await openPage();
+      try {
+        const { runs, kernelInfo } = await page.evaluate(([p, c]) => (window as any).jlab.runLab(p, c), [`notebooks/${lab}.ipynb`, cells] as const);
+        assert.equal((kernelInfo as { implementation: string }).implementation, "tslab");
+        const failed = (runs as CellRun[]).find((r) => r.status !== "ok");
+        assert.equal(failed, undefined, `cell ${failed?.index} ended ${failed?.status}: ${JSON.stringify(failed?.outputs.filter((o) => o.output_type === "error"))}`);
+        assert.equal(runs.length, cells.length, "every code cell ran");
+        for (const r of runs as CellRun[]) {
+          for (const o of r.outputs) {
+            assert.notEqual(o.output_type, "error", `cell ${r.index}: ${o.ename}: ${o.evalue}`);
+            assert.ok(!(o.output_type === "stream" && o.name === "stderr"), `cell ${r.index} wrote to stderr: ${JSON.stringify(o).slice(0, 300)}`);
+            if (o.data?.[PLOTLY_MIME]) assert.match(String(o.data["text/html"]), /class="nnlab-figure"/, `cell ${r.index}: a plotly bundle without its HTML fallback`);
+          }
         }
+        const sent = figuresSent(runs);
+        const copy = executedCopy(lab);
+        if (copy) {
+          assert.deepEqual(sent.map((f) => f.traces), expectedFigures(copy).map((f) => f.traces), `figures sent vs. the executed copy ${path.relative(REPO, copy)}`);
+        }
+        // Wait until plotly has drawn every figure in both columns (or time out and report what is missing).
+        const want = (renderers: string) => sent.map((f) => ({ cell: f.cell, renderers, svg: true, traces: f.traces, points: f.points }));
+        let drawn: RenderedFigure[] = [];
+        const deadline = Date.now() + RENDER_TIMEOUT_MS;
+        const done = () => drawn.length === 2 * sent.length && drawn.every((f) => f.svg);
+        while (Date.now() < deadline) {
+          drawn = (await page.evaluate(() => (window as any).jlab.figures())) as RenderedFigure[];
+          if (done()) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        await page.screenshot({ path: path.join(SCREENSHOTS, `jupyterlab-${lab}.png`), fullPage: true });
+        assert.deepEqual(drawn.filter((f) => f.renderers === "plotly:plotly"), want("plotly:plotly"), "figures drawn by plotly's mime renderer");
+        assert.deepEqual(drawn.filter((f) => f.renderers === "standard:html"), want("standard:html"), "figures drawn from the text/html fallback by JupyterLab's standard renderers");
+        assert.deepEqual(drawn.filter((f) => f.renderers === "plotly:html"), [], "with plotly's renderer, no figure fell back to HTML");
+        assert.deepEqual(errors, [], "errors in the page");
+        console.log(`${lab}: ${runs.length} cells, ${sent.length} figures drawn by each renderer`);
+      } finally {
+        await page.close();
       }
-      const sent = figuresSent(runs);
-      const copy = executedCopy(lab);
-      if (copy) {
-        assert.deepEqual(sent.map((f) => f.traces), expectedFigures(copy).map((f) => f.traces), `figures sent vs. the executed copy ${path.relative(REPO, copy)}`);
-      }
-      // Wait until plotly has drawn every figure in both columns (or time out and report what is missing).
-      const want = (renderers: string) => sent.map((f) => ({ cell: f.cell, renderers, svg: true, traces: f.traces, points: f.points }));
-      let drawn: RenderedFigure[] = [];
-      const deadline = Date.now() + RENDER_TIMEOUT_MS;
-      const done = () => drawn.length === 2 * sent.length && drawn.every((f) => f.svg);
-      while (Date.now() < deadline) {
-        drawn = (await page.evaluate(() => (window as any).jlab.figures())) as RenderedFigure[];
-        if (done()) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      await page.screenshot({ path: path.join(SCREENSHOTS, `jupyterlab-${lab}.png`), fullPage: true });
-      assert.deepEqual(drawn.filter((f) => f.renderers === "plotly:plotly"), want("plotly:plotly"), "figures drawn by plotly's mime renderer");
-      assert.deepEqual(drawn.filter((f) => f.renderers === "standard:html"), want("standard:html"), "figures drawn from the text/html fallback by JupyterLab's standard renderers");
-      assert.deepEqual(drawn.filter((f) => f.renderers === "plotly:html"), [], "with plotly's renderer, no figure fell back to HTML");
-      assert.deepEqual(errors, [], "errors in the page");
-      console.log(`${lab}: ${runs.length} cells, ${sent.length} figures drawn by each renderer`);
-    } finally {
-      await page.close();
-    }
-  });
-}
+    });
+  }
 });
 
 test("the requests JupyterLab sends that nbclient does not get valid replies", async () => {
