@@ -11,7 +11,9 @@
  *     rich renderers from dist/page/result.js (tensors, models, number arrays)
  *     instead of being printed to stdout;
  *   - kernel_info, shutdown and comm_info replies are complete and valid;
- *   - `execute_input` is broadcast; `silent` and `store_history` are honoured.
+ *     history_request is answered (history.js);
+ *   - `execute_input` is broadcast; `silent` and `store_history` are honoured;
+ *   - an object shorthand `{ f }` naming an earlier cell's `f` works (shorthand.js).
  * It reuses tslab's own modules (converter, executor, ZMQ server); what it
  * changes, and why, is in kernel/README.md.
  *

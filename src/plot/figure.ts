@@ -6,6 +6,7 @@
  * plotly's extension renders itself) next to a `text/html` fallback that
  * every other front end shows (classic Notebook, JupyterLab without the
  * extension, `nbconvert --to html` exports), and one line of `text/plain`.
+ * (Live figures, redrawn in place, send HTML and text only: see live.ts.)
  * The HTML works offline: the first figure of a kernel session inlines
  * plotly.js (minified from the plotly.js-dist package at build time) into an
  * output of its own; each figure is a <div> and a call to Plotly.newPlot that

@@ -5,7 +5,7 @@
  * front end.
  */
 import { newUpdatableDisplay } from "../page/output";
-import { Figure, ensurePlotlyLoaded, figureBundle, figureText } from "./figure";
+import { Figure, ensurePlotlyLoaded, figureHtml, figureText } from "./figure";
 import { trainingCurvesFigure, AxisOptions } from "./charts";
 
 export interface LiveCurves {
@@ -24,7 +24,10 @@ export function liveTrainingCurves(opts: AxisOptions & { minIntervalMs?: number 
   const draw = (): Figure => {
     const fig = trainingCurvesFigure(history, opts);
     ensurePlotlyLoaded();
-    display.show(figureBundle(fig, `${figureText(fig)} ${summary(history)}`));
+    // HTML and text only, no plotly JSON: JupyterLab's plotly renderer draws a
+    // figure once and ignores update_display_data (the curves would stay at the
+    // first epoch), while the HTML renderer redraws (test/jupyterlab/).
+    display.show({ "text/html": figureHtml(fig), "text/plain": `${figureText(fig)} ${summary(history)}` });
     last = Date.now();
     return fig;
   };

@@ -8,12 +8,13 @@
  * through JupyterLab's services client and executes every code cell in order
  * through JupyterLab output areas. The test checks that every cell ran (status
  * ok), that no output is an error or stderr, that every figure arrived as one
- * bundle with plotly's JSON and the HTML fallback, and that plotly drew each
- * one in the DOM twice: by plotly's mime renderer (jupyterlab-plotly) and by
- * JupyterLab's standard HTML renderer, with the traces and points the JSON
+ * bundle with plotly's JSON and the HTML fallback (live figures: HTML only),
+ * and that plotly drew each one in the DOM twice: by plotly's mime renderer
+ * (jupyterlab-plotly; live figures by the HTML renderer next to it) and by
+ * JupyterLab's standard HTML renderer, with the traces and points the figure
  * holds (a live figure that did not redraw fails). When the fast-mode executed
  * copies of the labs step are there (build/notebooks/), the figures' trace
- * counts must match theirs too. A screenshot per lab goes to build/screenshots/.
+ * counts must match theirs too. Screenshots of each lab (both renderers) go to build/screenshots/.
  * A last test sends the requests JupyterLab makes that nbclient does not
  * (kernel_info, comm_info, complete, inspect, is_complete, history, interrupt, restart).
  *
@@ -95,17 +96,37 @@ const codeCells = (lab: string) =>
     .filter((c) => c.cell_type === "code")
     .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
 
-/** Traces and points of each plotly JSON output, in output order. */
-function figuresSent(runs: CellRun[]): { cell: number; traces: number; points: number }[] {
-  const out: { cell: number; traces: number; points: number }[] = [];
+/**
+ * The figures a lab's outputs hold, in output order: traces and points of the
+ * figure JSON in the HTML fallback every figure has, and whether the bundle
+ * also has plotly's JSON (all but live figures, src/plot/live.ts).
+ */
+function figuresSent(runs: CellRun[]): { cell: number; traces: number; points: number; json: boolean }[] {
+  const out: { cell: number; traces: number; points: number; json: boolean }[] = [];
   for (const r of runs) {
     for (const o of r.outputs) {
-      const fig = o.data?.[PLOTLY_MIME] as { data: { x?: unknown[]; y?: unknown[]; z?: unknown[] }[] } | undefined;
-      if (!fig) continue;
-      out.push({ cell: r.index, traces: fig.data.length, points: fig.data.reduce((n, t) => n + (t.y?.length ?? t.z?.length ?? t.x?.length ?? 0), 0) });
+      const html = String(o.data?.["text/html"] ?? "");
+      if (!html.includes('class="nnlab-figure"')) continue;
+      const fig = JSON.parse(/var fig=(\{.*?\});var tries=/s.exec(html)![1]) as { data: { x?: unknown[]; y?: unknown[]; z?: unknown[] }[] };
+      const json = o.data?.[PLOTLY_MIME] as typeof fig | undefined;
+      if (json) assert.deepEqual(json.data, fig.data, `cell ${r.index}: the plotly JSON and the HTML fallback hold different traces`);
+      out.push({ cell: r.index, traces: fig.data.length, points: fig.data.reduce((n, t) => n + (t.y?.length ?? t.z?.length ?? t.x?.length ?? 0), 0), json: !!json });
     }
   }
   return out;
+}
+
+/** Waits until plotly has drawn `count` figures in the page (or times out), saves a screenshot, returns what is drawn. */
+async function drawnFigures(page: Page, count: number, screenshot: string): Promise<RenderedFigure[]> {
+  let drawn: RenderedFigure[] = [];
+  const deadline = Date.now() + RENDER_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    drawn = (await page.evaluate(() => (window as any).jlab.figures())) as RenderedFigure[];
+    if (drawn.length === count && drawn.every((f) => f.svg)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await page.screenshot({ path: path.join(SCREENSHOTS, screenshot), fullPage: true });
+  return drawn;
 }
 
 /** Whether the runner's executed copy is a fast-mode run of this lab that passed. */
@@ -127,6 +148,7 @@ describe("labs", { concurrency: JOBS }, () => {
     test(`${lab}: every cell through JupyterLab's client and output areas, no error, every plot drawn by both renderers`, async () => {
       const cells = codeCells(lab);
       const { page, errors } = await openPage();
+      const pagesToClose = [page];
       try {
         const { runs, kernelInfo } = await page.evaluate(([p, c]) => (window as any).jlab.runLab(p, c), [`notebooks/${lab}.ipynb`, cells] as const);
         assert.equal((kernelInfo as { implementation: string }).implementation, "tslab");
@@ -137,7 +159,9 @@ describe("labs", { concurrency: JOBS }, () => {
           for (const o of r.outputs) {
             assert.notEqual(o.output_type, "error", `cell ${r.index}: ${o.ename}: ${o.evalue}`);
             assert.ok(!(o.output_type === "stream" && o.name === "stderr"), `cell ${r.index} wrote to stderr: ${JSON.stringify(o).slice(0, 300)}`);
-            if (o.data?.[PLOTLY_MIME]) assert.match(String(o.data["text/html"]), /class="nnlab-figure"/, `cell ${r.index}: a plotly bundle without its HTML fallback`);
+            const figureHtml = String(o.data?.["text/html"] ?? "").includes('class="nnlab-figure"');
+            if (o.data?.[PLOTLY_MIME]) assert.ok(figureHtml, `cell ${r.index}: a plotly bundle without its HTML fallback`);
+            if (figureHtml && !o.data?.[PLOTLY_MIME]) assert.equal(o.output_type, "display_data", `cell ${r.index}: a figure without plotly JSON that is not a live display`);
           }
         }
         const sent = figuresSent(runs);
@@ -145,26 +169,50 @@ describe("labs", { concurrency: JOBS }, () => {
         if (copy) {
           assert.deepEqual(sent.map((f) => f.traces), expectedFigures(copy).map((f) => f.traces), `figures sent vs. the executed copy ${path.relative(REPO, copy)}`);
         }
-        // Wait until plotly has drawn every figure in both columns (or time out and report what is missing).
-        const want = (renderers: string) => sent.map((f) => ({ cell: f.cell, renderers, svg: true, traces: f.traces, points: f.points }));
-        let drawn: RenderedFigure[] = [];
-        const deadline = Date.now() + RENDER_TIMEOUT_MS;
-        const done = () => drawn.length === 2 * sent.length && drawn.every((f) => f.svg);
-        while (Date.now() < deadline) {
-          drawn = (await page.evaluate(() => (window as any).jlab.figures())) as RenderedFigure[];
-          if (done()) break;
-          await new Promise((r) => setTimeout(r, 500));
-        }
-        await page.screenshot({ path: path.join(SCREENSHOTS, `jupyterlab-${lab}.png`), fullPage: true });
-        assert.deepEqual(drawn.filter((f) => f.renderers === "plotly:plotly"), want("plotly:plotly"), "figures drawn by plotly's mime renderer");
-        assert.deepEqual(drawn.filter((f) => f.renderers === "standard:html"), want("standard:html"), "figures drawn from the text/html fallback by JupyterLab's standard renderers");
-        assert.deepEqual(drawn.filter((f) => f.renderers === "plotly:html"), [], "with plotly's renderer, no figure fell back to HTML");
+        // With plotly's renderer, a bundle with plotly JSON is drawn by it, a live figure (HTML only) by the HTML renderer.
+        const want = (renderers: string, figs = sent) => figs.map((f) => ({ cell: f.cell, renderers, svg: true, traces: f.traces, points: f.points }));
+        // The same outputs through the standard renderers only, in a second page.
+        const standard = await openPage();
+        pagesToClose.push(standard.page);
+        await standard.page.evaluate(([p, c, r]) => (window as any).jlab.showOutputs(p, c, r), [`notebooks/${lab}.ipynb`, cells, runs] as const);
+        const drawn = [...(await drawnFigures(page, sent.length, `jupyterlab-${lab}.png`)), ...(await drawnFigures(standard.page, sent.length, `jupyterlab-${lab}-standard.png`))];
+        errors.push(...standard.errors);
+        const drawnBy = (renderers: string) => drawn.filter((f) => f.renderers === renderers);
+        assert.deepEqual(drawnBy("plotly:plotly"), want("plotly:plotly", sent.filter((f) => f.json)), "figures drawn by plotly's mime renderer");
+        assert.deepEqual(drawnBy("plotly:html"), want("plotly:html", sent.filter((f) => !f.json)), "live figures, drawn from HTML next to plotly's renderer");
+        assert.deepEqual(drawnBy("standard:html"), want("standard:html"), "figures drawn from the text/html fallback by JupyterLab's standard renderers");
         assert.deepEqual(errors, [], "errors in the page");
-        console.log(`${lab}: ${runs.length} cells, ${sent.length} figures drawn by each renderer`);
+        console.log(`${lab}: ${runs.length} cells, ${sent.length} figures drawn in each column (${sent.filter((f) => !f.json).length} live, HTML only)`);
+      } catch (e) {
+        // What the server saw (kernel restarts, tracebacks) is often the explanation.
+        if (e instanceof Error) e.message += `\n--- Jupyter server log (last 3000 characters) ---\n${server!.log().slice(-3000)}`;
+        throw e;
       } finally {
-        await page.close();
+        for (const p of pagesToClose) await p.close();
       }
     });
+  }
+});
+
+test("a live figure redraws in place (update_display_data), next to plotly's renderer and with the standard renderers", async () => {
+  const { page, errors } = await openPage();
+  try {
+    const epochs = 6;
+    await page.evaluate((n) => (window as any).jlab.liveFigure("notebooks/jupyterlab-live-check.ipynb", n), epochs);
+    let drawn: RenderedFigure[] = [];
+    const want = [
+      { cell: 0, renderers: "plotly:html", svg: true, traces: 1, points: epochs },
+      { cell: 0, renderers: "standard:html", svg: true, traces: 1, points: epochs },
+    ];
+    for (const deadline = Date.now() + RENDER_TIMEOUT_MS; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      drawn = (await page.evaluate(() => (window as any).jlab.figures())) as RenderedFigure[];
+      if (JSON.stringify(drawn) === JSON.stringify(want)) break;
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, "jupyterlab-live-figure.png"), fullPage: true });
+    assert.deepEqual(drawn, want, "one figure per output area, holding every epoch");
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
   }
 });
 

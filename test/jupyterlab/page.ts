@@ -7,9 +7,10 @@
  * `window.jlab.runLab(path, cells)` starts a session with the course's kernel
  * for the notebook at `path` and executes each code cell in order through an
  * output area whose registry also has plotly's mime renderer (jupyterlab-plotly,
- * as in JupyterLab with plotly's extension); when a cell is done, its outputs are
- * also shown in a second output area with JupyterLab's standard renderers only
- * (JupyterLab without the extension: the offline text/html fallback).
+ * as in JupyterLab with plotly's extension). `window.jlab.showOutputs(runs)`
+ * shows those outputs in output areas with JupyterLab's standard renderers
+ * only (JupyterLab without the extension: the offline text/html fallback), in
+ * a page of its own (a figure's HTML finds its div by id, once per page).
  * `window.jlab.protocol()` sends the requests JupyterLab makes that nbclient does not.
  */
 import "@jupyterlab/rendermime/style/index.css";
@@ -74,9 +75,7 @@ function cellBox(parent: HTMLElement, index: number, code: string): HTMLElement 
 async function runLab(path: string, cells: string[]): Promise<{ runs: CellRun[]; kernelInfo: KernelMessage.IInfoReply }> {
   document.getElementById("title")!.textContent = path;
   const lab = column("JupyterLab + plotly renderer (application/vnd.plotly.v1+json)");
-  const html = column("JupyterLab, standard renderers (text/html)");
   lab.dataset.renderers = "plotly";
-  html.dataset.renderers = "standard";
   const session = await sessionManager.startNew({ path, type: "notebook", name: path, kernel: { name: KERNEL } });
   const kernel = session.kernel!;
   const kernelInfo = (await kernel.info) as KernelMessage.IInfoReply;
@@ -89,9 +88,6 @@ async function runLab(path: string, cells: string[]): Promise<{ runs: CellRun[];
       area.future = kernel.requestExecute({ code, stop_on_error: true, store_history: true });
       const reply = await area.future.done;
       const outputs = model.toJSON() as CellRun["outputs"];
-      const copy = new OutputAreaModel({ trusted: true });
-      copy.fromJSON(model.toJSON());
-      Widget.attach(new OutputArea({ model: copy, rendermime: standard }), cellBox(html, index, code));
       const content = reply.content as KernelMessage.IExecuteReplyMsg["content"];
       runs.push({ index, status: content.status, executionCount: "execution_count" in content ? content.execution_count : null, outputs });
       if (content.status !== "ok") break;
@@ -100,6 +96,18 @@ async function runLab(path: string, cells: string[]): Promise<{ runs: CellRun[];
     await session.shutdown();
   }
   return { runs, kernelInfo };
+}
+
+/** Shows a lab's outputs (runLab's runs) through output areas with JupyterLab's standard renderers only. */
+function showOutputs(path: string, cells: string[], runs: CellRun[]): void {
+  document.getElementById("title")!.textContent = path;
+  const col = column("JupyterLab, standard renderers (text/html)");
+  col.dataset.renderers = "standard";
+  for (const r of runs) {
+    const model = new OutputAreaModel({ trusted: true });
+    model.fromJSON(r.outputs as any);
+    Widget.attach(new OutputArea({ model, rendermime: standard }), cellBox(col, r.index, cells[r.index]));
+  }
 }
 
 export interface RenderedFigure {
@@ -129,6 +137,35 @@ function figures(): RenderedFigure[] {
     }
   }
   return out;
+}
+
+/**
+ * A live figure (liveTrainingCurves: one display_data, then update_display_data
+ * per epoch) run once into an output area with plotly's renderer and once into
+ * one with the standard renderers; returns what each drew.
+ */
+async function liveFigure(path: string, epochs: number): Promise<RenderedFigure[]> {
+  const session = await sessionManager.startNew({ path, type: "notebook", name: path, kernel: { name: KERNEL } });
+  const kernel = session.kernel!;
+  const code = [
+    'import { liveTrainingCurves } from "../dist/plot";',
+    "const live = liveTrainingCurves({ minIntervalMs: 0 });",
+    `for (let e = 1; e <= ${epochs}; e++) { live.update(e, { loss: 1 / e }); await new Promise((r) => setTimeout(r, 100)); }`,
+    "const final = live.done();",
+  ].join("\n");
+  try {
+    for (const [title, rendermime, renderers] of [["live figure, plotly renderer", withPlotly, "plotly"], ["live figure, standard renderers", standard, "standard"]] as const) {
+      const col = column(title);
+      col.dataset.renderers = renderers;
+      const area = new OutputArea({ model: new OutputAreaModel({ trusted: true }), rendermime });
+      Widget.attach(area, cellBox(col, 0, code));
+      area.future = kernel.requestExecute({ code });
+      await area.future.done;
+    }
+  } finally {
+    await session.shutdown();
+  }
+  return figures();
 }
 
 /** The requests JupyterLab sends that nbclient does not, each with its reply (or error). */
@@ -172,4 +209,4 @@ async function protocol(path: string): Promise<Record<string, unknown>> {
   return r;
 }
 
-(window as unknown as { jlab: unknown }).jlab = { runLab, figures, protocol, PLOTLY_MIME };
+(window as unknown as { jlab: unknown }).jlab = { runLab, showOutputs, figures, protocol, liveFigure, PLOTLY_MIME };

@@ -82,9 +82,9 @@ test("the scripts the launch configurations run parse", () => {
   }
 });
 
-test("docs/launch.md and docs/backends.md name only files and npm scripts that exist", () => {
+test("docs/launch.md, docs/backends.md and docs/classroom.md name only files and npm scripts that exist", () => {
   const pkg = JSON.parse(read("package.json"));
-  for (const doc of ["docs/launch.md", "docs/backends.md"]) {
+  for (const doc of ["docs/launch.md", "docs/backends.md", "docs/classroom.md"]) {
     const text = read(doc);
     const npmRuns = [...text.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
     for (const s of npmRuns) assert.ok(pkg.scripts[s], `${doc} says "npm run ${s}", which package.json does not define`);
