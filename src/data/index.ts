@@ -4,3 +4,4 @@ export { TabularSet, IRIS_FEATURES, loadIris, selectIris } from "./iris";
 export { Dataset2d, ToyOptions, makeBlobs, makeXor, makeCircles, makeMoons, makeSpirals, pointAt } from "./toy";
 export { packageDir } from "./package-path";
 export { DiagnosisSet, BREAST_CANCER_CLASSES, breastCancerSplits, classCounts, stratifiedSplit } from "./breast-cancer";
+export { Scaler, fitScaler, applyScaler, validateScaler } from "./scaler";
