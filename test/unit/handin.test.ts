@@ -47,7 +47,7 @@ test("handIn then loadHandIn: the same model, scaler and predictions; tfjs's own
   const sig = await loadHandIn(dir);
   assert.equal(sig.model.outputs[0].shape[1], 1);
   assert.ok(predictHandIn(sig, validation.x).every((c) => c === 0 || c === 1));
-  tf.dispose([model, h.model, sig.model]);
+  for (const m of [model, h.model, sig.model]) m.dispose();
 });
 
 test("handIn refuses a model of the wrong shape or a bad scaler; loadHandIn says what is wrong with a folder", async () => {
