@@ -69,11 +69,12 @@ export function studentAnswers(sub: Notebook, questions: ManualQuestion[]): Reco
 }
 
 /** The file-name form of a submission path (as the grader names its graded copies). */
-export const slugOf = (submission: string) => submission.replace(/^\.\//, "").replace(/[\\/]/g, "__").replace(/\.ipynb$/, "");
+export const slugOf = (submission: string) => submission.replace(/^(\.\.?[\\/])+/, "").replace(/[\\/]/g, "__").replace(/\.ipynb$/, "");
 
-/** Text as HTML paragraphs: escaped, blank lines separate paragraphs, `code` and **bold** kept. */
-function proseHtml(text: string): string {
-  return text.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p).replace(/`([^`]+)`/g, "<code>$1</code>").replace(/\*\*([^*]+)\*\*/g, "<b>$1</b>").replace(/\n/g, "<br>")}</p>`).join("\n");
+/** Text as HTML paragraphs: escaped first, then blank lines separate paragraphs and `code`, **bold**, *italics* are kept. */
+export function proseHtml(text: string): string {
+  const inline = (p: string) => escapeHtml(p).replace(/`([^`]+)`/g, "<code>$1</code>").replace(/\*\*([^*]+)\*\*/g, "<b>$1</b>").replace(/\*([^*\s][^*]*)\*/g, "<i>$1</i>").replace(/\n/g, "<br>");
+  return text.split(/\n\s*\n/).map((p) => `<p>${inline(p)}</p>`).join("\n");
 }
 
 function modelHtml(m: ModelScore | undefined): string {
@@ -155,7 +156,7 @@ document.getElementById("save").addEventListener("click", () => {
   const blob = new Blob([JSON.stringify(Object.assign({}, base, { manual: manual }), null, 1) + "\\n"], { type: "application/json" });
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
-  a.download = ${JSON.stringify(slugOf(r.submission) + ".json")};
+  a.download = ${JSON.stringify(slugOf(r.submission) + ".json").replace(/</g, "\\u003c")};
   a.click();
 });
 </script>
