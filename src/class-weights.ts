@@ -26,6 +26,7 @@ export interface EpochOptions {
  * Mean over the batch of w[y] · −log p[y], for probabilities `probs` [b, k]
  * and integer labels [b]: the sum of the weighted losses divided by the
  * batch size (Keras's "sum over batch size").
+ * @answer 08-assignment/train-epoch
  */
 export function weightedCrossEntropy(probs: tf.Tensor2D, labels: tf.Tensor1D, classWeights: number[]): tf.Scalar {
   return tf.tidy(() => {
@@ -52,6 +53,7 @@ export function checkEpochOptions(data: ClassificationData, opts: EpochOptions, 
  * optimizer step per batch on weightedCrossEntropy of the model's output.
  * Returns the mean of the batch losses weighted by batch size. No tensor
  * outlives the call except the model's and the optimizer's own.
+ * @answer 08-assignment/train-epoch
  */
 export function classWeightedEpoch(model: tf.LayersModel, data: ClassificationData, opts: EpochOptions): number {
   checkEpochOptions(data, opts);

@@ -141,6 +141,7 @@ export function spread(values: ArrayLike<number>): Spread {
  * mean (1 + β²)·P·R / (β²·P + R) of its precision P and recall R. β = 2 counts
  * recall (a missed malignant case) as β² = 4 times as important as precision
  * (a false alarm); β = 1 is F1. 0 when P and R are both 0, as scikit-learn.
+ * @answer 08-assignment/f-beta
  */
 export function fBeta(yTrue: Labels, yPred: Labels, beta: number, positive = 1): number {
   if (!(beta > 0) || !Number.isFinite(beta)) throw new Error(`fBeta: beta must be a positive number, got ${beta}.`);

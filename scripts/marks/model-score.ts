@@ -15,7 +15,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { HANDIN_DIR, HandInError, loadHandIn, predictHandIn } from "../../src/handin";
+import { HANDIN_DIR, HandInError } from "../../src/handin";
+import { loadHandIn, predictHandIn } from "./handin-load";
 import { breastCancerSplits, breastCancerTestSplit, type DiagnosisSet } from "../../src/data/breast-cancer";
 import { accuracy, confusionMatrix, fBeta } from "../../src/metrics";
 

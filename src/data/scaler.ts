@@ -12,7 +12,7 @@ export interface Scaler {
   std: number[];
 }
 
-/** Per-column mean and standard deviation of `x` (n×d, row-major). */
+/** Per-column mean and standard deviation of `x` (n×d, row-major). @answer 08-assignment/scaler */
 export function fitScaler(x: ArrayLike<number>, d: number): Scaler {
   if (!Number.isInteger(d) || d < 1) throw new Error(`fitScaler: d (the number of columns) must be a positive integer, got ${d}.`);
   if (x.length === 0 || x.length % d !== 0) throw new Error(`fitScaler: x has ${x.length} numbers, which is not a positive multiple of d = ${d}.`);
@@ -35,7 +35,7 @@ export function validateScaler(s: unknown, d: number, what = "scaler"): asserts 
   });
 }
 
-/** (x − mean) / std per column, as a new Float32Array. */
+/** (x − mean) / std per column, as a new Float32Array. @answer 08-assignment/scaler */
 export function applyScaler(x: ArrayLike<number>, s: Scaler): Float32Array {
   const d = s.mean.length;
   validateScaler(s, d, "applyScaler");

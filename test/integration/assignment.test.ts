@@ -50,7 +50,10 @@ before(() => {
   fs.copyFileSync(path.join(course, "notebooks", "08-assignment.ipynb"), ref);
   fs.cpSync(path.join(course, "notebooks", "08-assignment.model"), path.join(path.dirname(ref), "08-assignment.model"), { recursive: true });
   fs.mkdirSync(path.dirname(empty), { recursive: true });
-  fs.copyFileSync(path.join(tmp, "student", "08-assignment.ipynb"), empty);
+  // (npm run student writes the copy to <out>/notebooks/ when it also builds the release, else to <out>/.)
+  const copy = [path.join(tmp, "student", "notebooks", "08-assignment.ipynb"), path.join(tmp, "student", "08-assignment.ipynb")].find((f) => fs.existsSync(f));
+  assert.ok(copy, "npm run student wrote no copy of lab 08");
+  fs.copyFileSync(copy, empty);
   // Grade, from the repository root, with relative paths as an instructor would type them.
   sh("npm", ["run", "--silent", "grade", "--", path.relative(repo, ref), path.relative(repo, empty), "--out", grading, "--jobs", "2"]);
 });

@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { handIn, loadHandIn, predictHandIn, HandInError } from "../../src/handin";
+import { handIn, HandInError } from "../../src/handin";
+import { loadHandIn, predictHandIn } from "../../scripts/marks/handin-load";
 import { fitScaler, applyScaler } from "../../src/data/scaler";
 import { breastCancerSplits } from "../../src/data/breast-cancer";
 
