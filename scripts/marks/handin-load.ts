@@ -29,7 +29,7 @@ function readJson(file: string, what: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    throw new HandInError("invalid", `${what} is not valid JSON (${(e as Error).message}); hand the model in again with handIn(model, scaler).`);
+    throw new HandInError("invalid", `${what} is not valid JSON; hand the model in again with handIn(model, scaler).`);
   }
 }
 
@@ -55,9 +55,12 @@ function checkTopologySize(node: unknown, where = "modelTopology"): void {
  */
 export async function loadHandIn(dir: string): Promise<HandIn> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new HandInError("missing", `no model handed in (${dir} does not exist).`);
+  if (fs.lstatSync(dir).isSymbolicLink()) throw new HandInError("invalid", `${dir} is a symbolic link; hand in the folder itself.`);
   for (const f of ["model.json", "weights.bin", "handin.json"]) {
     const file = path.join(dir, f);
-    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new HandInError("invalid", `${f} is missing from ${dir}; hand the model in again with handIn(model, scaler).`);
+    if (!fs.existsSync(file)) throw new HandInError("invalid", `${f} is missing from ${dir}; hand the model in again with handIn(model, scaler).`);
+    // A link could make the grader read (and quote in its report) a file that is not the student's.
+    if (!fs.lstatSync(file).isFile()) throw new HandInError("invalid", `${f} in ${dir} is not a regular file (a link or a folder); hand the model in again with handIn(model, scaler).`);
   }
   const modelJson = readJson(path.join(dir, "model.json"), "model.json") as tf.io.ModelJSON;
   const info = readJson(path.join(dir, "handin.json"), "handin.json") as HandInInfo;

@@ -64,6 +64,8 @@ test("handIn refuses a model of the wrong shape or a bad scaler; loadHandIn says
   const copy = (name: string) => { const d = path.join(tmp(), name); fs.cpSync(dir, d, { recursive: true }); return d; };
   let d = copy("a"); fs.writeFileSync(path.join(d, "model.json"), "{not json");
   await rejectsWith(loadHandIn(d), "invalid", /model.json is not valid JSON/);
+  d = copy("l"); fs.rmSync(path.join(d, "model.json")); fs.symlinkSync("/etc/passwd", path.join(d, "model.json"));
+  await rejectsWith(loadHandIn(d), "invalid", /model.json in .* is not a regular file/);
   d = copy("b"); fs.truncateSync(path.join(d, "weights.bin"), 100);
   await rejectsWith(loadHandIn(d), "invalid", /weights.bin has 100 bytes but .* needs 1064/);
   d = copy("c"); fs.rmSync(path.join(d, "handin.json"));
