@@ -15,7 +15,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { escapeHtml } from "../../src/display";
+import { escapeHtml } from "../../src/page/html";
 import { manualPlaceholder } from "../student";
 import type { ModelScore } from "./model-score";
 
