@@ -1,0 +1,359 @@
+/*
+ * labs_blas: matrix products and convolutions for the course's wasm backend,
+ * run by the system BLAS (OpenBLAS on Linux, Accelerate on macOS) directly on
+ * tfjs-backend-wasm's heap: every function takes the heap's ArrayBuffer and
+ * byte offsets into it, so no tensor is copied in or out.
+ *
+ * Convolutions are im2col + GEMM (NHWC input, HWIO filter, as tfjs stores
+ * them), in chunks of images so the column scratch stays a few MiB (it lives
+ * in this addon's own memory, never in the wasm heap). src/wasm/native.ts
+ * registers them as the wasm backend's kernels; test/unit/native-kernels.test.ts
+ * checks each against the cpu backend.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <node_api.h>
+
+#ifdef __APPLE__
+#include <Accelerate/Accelerate.h>
+#define BLAS_NAME "Accelerate"
+static int blas_threads(void) { return 0; }
+static void blas_set_threads(int n) { (void)n; }
+#else
+#include <cblas.h>
+#define BLAS_NAME "OpenBLAS"
+static int blas_threads(void) { return openblas_get_num_threads(); }
+static void blas_set_threads(int n) { openblas_set_num_threads(n); }
+#endif
+
+#define MAX_ARGS 24
+/* Largest im2col scratch, in floats (4 MiB): big enough for efficient GEMMs, small enough to stay in cache. */
+#define COLS_FLOATS (1 << 20)
+
+typedef struct {
+  napi_env env;
+  char *heap;
+  size_t heap_len;
+  napi_value argv[MAX_ARGS];
+  size_t argc;
+  int failed;
+} Call;
+
+static void fail(Call *c, const char *msg) {
+  if (!c->failed) napi_throw_error(c->env, NULL, msg);
+  c->failed = 1;
+}
+
+static int start(Call *c, napi_env env, napi_callback_info info, size_t want) {
+  c->env = env;
+  c->failed = 0;
+  c->argc = MAX_ARGS;
+  c->heap = NULL;
+  c->heap_len = 0;
+  if (napi_get_cb_info(env, info, &c->argc, c->argv, NULL, NULL) != napi_ok || c->argc < want) {
+    fail(c, "labs_blas: wrong number of arguments");
+    return 0;
+  }
+  if (want == 0) return 1;
+  bool is_ab = false;
+  napi_is_arraybuffer(env, c->argv[0], &is_ab);
+  void *data = NULL;
+  if (!is_ab || napi_get_arraybuffer_info(env, c->argv[0], &data, &c->heap_len) != napi_ok) {
+    fail(c, "labs_blas: the first argument must be the wasm heap's ArrayBuffer");
+    return 0;
+  }
+  c->heap = (char *)data;
+  return 1;
+}
+
+static int64_t int_arg(Call *c, size_t i) {
+  int64_t v = 0;
+  if (c->failed) return 0;
+  if (napi_get_value_int64(c->env, c->argv[i], &v) != napi_ok) fail(c, "labs_blas: expected an integer argument");
+  return v;
+}
+
+static double num_arg(Call *c, size_t i) {
+  double v = 0;
+  if (c->failed) return 0;
+  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok) fail(c, "labs_blas: expected a number argument");
+  return v;
+}
+
+/* A float pointer at byte offset `off` of the heap, checked to hold `n` floats; NULL for offset -1. */
+static float *region(Call *c, int64_t off, int64_t n) {
+  if (c->failed || off == -1) return NULL;
+  if (off < 0 || (off & 3) || n < 0 || (uint64_t)off + (uint64_t)n * 4 > c->heap_len) {
+    fail(c, "labs_blas: a tensor lies outside the wasm heap");
+    return NULL;
+  }
+  return (float *)(c->heap + off);
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+/* Activations, by the codes of src/wasm/native.ts. */
+enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_LEAKY = 3, ACT_ELU = 4, ACT_SIGMOID = 5 };
+
+/* y[rows, cols] += bias (per column, if any), then the activation, in place. */
+static void bias_act(float *y, int64_t rows, int64_t cols, const float *bias, int act, float alpha) {
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = y + r * cols;
+    if (bias) for (int64_t j = 0; j < cols; j++) row[j] += bias[j];
+    switch (act) {
+      case ACT_RELU: for (int64_t j = 0; j < cols; j++) row[j] = row[j] > 0 ? row[j] : 0; break;
+      case ACT_RELU6: for (int64_t j = 0; j < cols; j++) row[j] = row[j] < 0 ? 0 : (row[j] > 6 ? 6 : row[j]); break;
+      case ACT_LEAKY: for (int64_t j = 0; j < cols; j++) row[j] = row[j] >= 0 ? row[j] : alpha * row[j]; break;
+      case ACT_ELU: for (int64_t j = 0; j < cols; j++) row[j] = row[j] >= 0 ? row[j] : expm1f(row[j]); break;
+      case ACT_SIGMOID: for (int64_t j = 0; j < cols; j++) row[j] = 1.0f / (1.0f + expf(-row[j])); break;
+      default: break;
+    }
+  }
+}
+
+/*
+ * gemm(heap, batch, transA, transB, M, N, K, aOff, aStride, bOff, bStride, cOff, biasOff, act, alpha)
+ * C[i] = op(A[i]) · op(B[i]) for i < batch (row-major; a stride of 0 broadcasts
+ * one matrix), then bias (length N, offset -1 for none) and the activation.
+ */
+static napi_value gemm(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 15)) return NULL;
+  int64_t batch = int_arg(&c, 1), ta = int_arg(&c, 2), tb = int_arg(&c, 3);
+  int64_t M = int_arg(&c, 4), N = int_arg(&c, 5), K = int_arg(&c, 6);
+  int64_t aOff = int_arg(&c, 7), aStride = int_arg(&c, 8), bOff = int_arg(&c, 9), bStride = int_arg(&c, 10);
+  int64_t cOff = int_arg(&c, 11), biasOff = int_arg(&c, 12), act = int_arg(&c, 13);
+  float alpha = (float)num_arg(&c, 14);
+  if (c.failed) return NULL;
+  if (batch < 1 || M < 1 || N < 1 || K < 1 || aStride < 0 || bStride < 0) { fail(&c, "labs_blas.gemm: bad sizes"); return NULL; }
+  float *A = region(&c, aOff, (batch - 1) * aStride + M * K);
+  float *B = region(&c, bOff, (batch - 1) * bStride + K * N);
+  float *C = region(&c, cOff, batch * M * N);
+  float *bias = region(&c, biasOff, N);
+  if (c.failed) return NULL;
+  for (int64_t i = 0; i < batch; i++) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                (int)M, (int)N, (int)K, 1.0f, A + i * aStride, ta ? (int)M : (int)K,
+                B + i * bStride, tb ? (int)K : (int)N, 0.0f, C + i * M * N, (int)N);
+    if (bias || act != ACT_LINEAR) bias_act(C + i * M * N, M, N, bias, (int)act, alpha);
+  }
+  return undefined(env);
+}
+
+/* Convolution geometry: NHWC input [N, H, W, Cin], HWIO filter [fh, fw, Cin, Cout], output [N, OH, OW, Cout]. */
+typedef struct {
+  int64_t N, H, W, Cin, OH, OW, Cout, fh, fw, sh, sw, dh, dw, pt, pl;
+} Geom;
+
+/* Reads the 15 geometry numbers starting at argument `first`. */
+static int geom_args(Call *c, size_t first, Geom *g) {
+  int64_t *f = &g->N;
+  for (int i = 0; i < 15; i++) f[i] = int_arg(c, first + i);
+  if (c->failed) return 0;
+  if (g->N < 1 || g->H < 1 || g->W < 1 || g->Cin < 1 || g->OH < 1 || g->OW < 1 || g->Cout < 1 || g->fh < 1 ||
+      g->fw < 1 || g->sh < 1 || g->sw < 1 || g->dh < 1 || g->dw < 1) {
+    fail(c, "labs_blas: bad convolution geometry");
+    return 0;
+  }
+  return 1;
+}
+
+static int64_t chunk_images(const Geom *g) {
+  int64_t per = g->OH * g->OW * g->fh * g->fw * g->Cin;
+  int64_t n = COLS_FLOATS / (per > 0 ? per : 1);
+  return n < 1 ? 1 : (n > g->N ? g->N : n);
+}
+
+/* True when the im2col matrix of a chunk is the input itself (1×1 filter, stride 1, no padding). */
+static int is_pointwise(const Geom *g) {
+  return g->fh == 1 && g->fw == 1 && g->sh == 1 && g->sw == 1 && g->pt == 0 && g->pl == 0 && g->OH == g->H && g->OW == g->W;
+}
+
+/* cols[(n·OH + oh)·OW + ow, (kh·fw + kw)·Cin + ci] = x[n0 + n, oh·sh + kh·dh − pt, ow·sw + kw·dw − pl, ci] (0 outside). */
+static void im2col(const Geom *g, const float *x, int64_t n0, int64_t nc, float *cols) {
+  const int64_t K = g->fh * g->fw * g->Cin, Cin = g->Cin;
+  for (int64_t n = 0; n < nc; n++) {
+    const float *img = x + (n0 + n) * g->H * g->W * Cin;
+    for (int64_t oh = 0; oh < g->OH; oh++) {
+      for (int64_t ow = 0; ow < g->OW; ow++) {
+        float *dst = cols + ((n * g->OH + oh) * g->OW + ow) * K;
+        for (int64_t kh = 0; kh < g->fh; kh++) {
+          int64_t ih = oh * g->sh + kh * g->dh - g->pt;
+          if (ih < 0 || ih >= g->H) { memset(dst, 0, sizeof(float) * g->fw * Cin); dst += g->fw * Cin; continue; }
+          const float *src_row = img + ih * g->W * Cin;
+          if (g->dw == 1) {
+            /* The valid kw form one contiguous run of the input row. */
+            int64_t iw0 = ow * g->sw - g->pl;
+            int64_t lo = iw0 < 0 ? -iw0 : 0, hi = g->W - iw0 < g->fw ? g->W - iw0 : g->fw;
+            if (lo > g->fw) lo = g->fw;
+            if (hi < lo) hi = lo;
+            if (lo > 0) memset(dst, 0, sizeof(float) * lo * Cin);
+            if (hi > lo) memcpy(dst + lo * Cin, src_row + (iw0 + lo) * Cin, sizeof(float) * (hi - lo) * Cin);
+            if (hi < g->fw) memset(dst + hi * Cin, 0, sizeof(float) * (g->fw - hi) * Cin);
+            dst += g->fw * Cin;
+          } else {
+            for (int64_t kw = 0; kw < g->fw; kw++, dst += Cin) {
+              int64_t iw = ow * g->sw + kw * g->dw - g->pl;
+              if (iw < 0 || iw >= g->W) memset(dst, 0, sizeof(float) * Cin);
+              else memcpy(dst, src_row + iw * Cin, sizeof(float) * Cin);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* dx[n0 + n, ih, iw, ci] += cols[…] for every column entry that im2col would have read from there. */
+static void col2im(const Geom *g, const float *cols, int64_t n0, int64_t nc, float *dx) {
+  const int64_t K = g->fh * g->fw * g->Cin, Cin = g->Cin;
+  for (int64_t n = 0; n < nc; n++) {
+    float *img = dx + (n0 + n) * g->H * g->W * Cin;
+    for (int64_t oh = 0; oh < g->OH; oh++) {
+      for (int64_t ow = 0; ow < g->OW; ow++) {
+        const float *src = cols + ((n * g->OH + oh) * g->OW + ow) * K;
+        for (int64_t kh = 0; kh < g->fh; kh++) {
+          int64_t ih = oh * g->sh + kh * g->dh - g->pt;
+          if (ih < 0 || ih >= g->H) { src += g->fw * Cin; continue; }
+          float *dst_row = img + ih * g->W * Cin;
+          for (int64_t kw = 0; kw < g->fw; kw++, src += Cin) {
+            int64_t iw = ow * g->sw + kw * g->dw - g->pl;
+            if (iw < 0 || iw >= g->W) continue;
+            float *d = dst_row + iw * Cin;
+            for (int64_t ci = 0; ci < Cin; ci++) d[ci] += src[ci];
+          }
+        }
+      }
+    }
+  }
+}
+
+static float *scratch(Call *c, const Geom *g, int64_t chunk) {
+  if (is_pointwise(g)) return NULL;
+  float *cols = (float *)malloc(sizeof(float) * chunk * g->OH * g->OW * g->fh * g->fw * g->Cin);
+  if (!cols) fail(c, "labs_blas: out of memory for the im2col scratch");
+  return cols;
+}
+
+/*
+ * conv2d(heap, xOff, wOff, yOff, biasOff, act, alpha, ...geometry)
+ * y = act(conv(x, w) + bias).
+ */
+static napi_value conv2d(napi_env env, napi_callback_info info) {
+  Call c;
+  Geom g;
+  if (!start(&c, env, info, 22)) return NULL;
+  int64_t xOff = int_arg(&c, 1), wOff = int_arg(&c, 2), yOff = int_arg(&c, 3), biasOff = int_arg(&c, 4), act = int_arg(&c, 5);
+  float alpha = (float)num_arg(&c, 6);
+  if (!geom_args(&c, 7, &g)) return NULL;
+  const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
+  const float *x = region(&c, xOff, g.N * g.H * g.W * g.Cin), *w = region(&c, wOff, K * g.Cout);
+  float *y = region(&c, yOff, g.N * per * g.Cout);
+  const float *bias = region(&c, biasOff, g.Cout);
+  const int64_t chunk = chunk_images(&g);
+  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  if (c.failed) return NULL;
+  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
+    const float *a = cols ? cols : x + n0 * per * g.Cin;
+    if (cols) im2col(&g, x, n0, nc, cols);
+    float *out = y + n0 * per * g.Cout;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(nc * per), (int)g.Cout, (int)K, 1.0f, a, (int)K, w, (int)g.Cout, 0.0f, out, (int)g.Cout);
+    if (bias || act != ACT_LINEAR) bias_act(out, nc * per, g.Cout, bias, (int)act, alpha);
+  }
+  free(cols);
+  return undefined(env);
+}
+
+/* conv2dBackpropFilter(heap, xOff, dyOff, dwOff, ...geometry): dw = Σ colsᵀ · dy. */
+static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  Call c;
+  Geom g;
+  if (!start(&c, env, info, 19)) return NULL;
+  int64_t xOff = int_arg(&c, 1), dyOff = int_arg(&c, 2), dwOff = int_arg(&c, 3);
+  if (!geom_args(&c, 4, &g)) return NULL;
+  const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
+  const float *x = region(&c, xOff, g.N * g.H * g.W * g.Cin), *dy = region(&c, dyOff, g.N * per * g.Cout);
+  float *dw = region(&c, dwOff, K * g.Cout);
+  const int64_t chunk = chunk_images(&g);
+  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  if (c.failed) return NULL;
+  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
+    const float *a = cols ? cols : x + n0 * per * g.Cin;
+    if (cols) im2col(&g, x, n0, nc, cols);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)g.Cout, (int)(nc * per), 1.0f, a, (int)K,
+                dy + n0 * per * g.Cout, (int)g.Cout, n0 == 0 ? 0.0f : 1.0f, dw, (int)g.Cout);
+  }
+  free(cols);
+  return undefined(env);
+}
+
+/* conv2dBackpropInput(heap, dyOff, wOff, dxOff, ...geometry): dx = col2im(dy · wᵀ). */
+static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  Call c;
+  Geom g;
+  if (!start(&c, env, info, 19)) return NULL;
+  int64_t dyOff = int_arg(&c, 1), wOff = int_arg(&c, 2), dxOff = int_arg(&c, 3);
+  if (!geom_args(&c, 4, &g)) return NULL;
+  const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
+  const float *dy = region(&c, dyOff, g.N * per * g.Cout), *w = region(&c, wOff, K * g.Cout);
+  float *dx = region(&c, dxOff, g.N * g.H * g.W * g.Cin);
+  const int64_t chunk = chunk_images(&g);
+  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  if (c.failed) return NULL;
+  if (cols) memset(dx, 0, sizeof(float) * g.N * g.H * g.W * g.Cin);
+  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
+    float *out = cols ? cols : dx + n0 * per * g.Cin;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(nc * per), (int)K, (int)g.Cout, 1.0f,
+                dy + n0 * per * g.Cout, (int)g.Cout, w, (int)g.Cout, 0.0f, out, (int)K);
+    if (cols) col2im(&g, cols, n0, nc, dx);
+  }
+  free(cols);
+  return undefined(env);
+}
+
+/* info(): {blas, threads}. */
+static napi_value blas_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj, name, threads;
+  napi_create_object(env, &obj);
+  napi_create_string_utf8(env, BLAS_NAME, NAPI_AUTO_LENGTH, &name);
+  napi_create_int32(env, blas_threads(), &threads);
+  napi_set_named_property(env, obj, "blas", name);
+  napi_set_named_property(env, obj, "threads", threads);
+  return obj;
+}
+
+/* setThreads(n): the BLAS's thread count (OpenBLAS; a no-op elsewhere). */
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 0) || c.argc < 1) { fail(&c, "labs_blas.setThreads(n): n is missing"); return NULL; }
+  int64_t n = int_arg(&c, 0);
+  if (c.failed) return NULL;
+  if (n < 1) { fail(&c, "labs_blas.setThreads: n must be >= 1"); return NULL; }
+  blas_set_threads((int)n);
+  return undefined(env);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"gemm", NULL, gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
