@@ -4,6 +4,9 @@
  * tfjs-backend-wasm's heap: every function takes the heap's ArrayBuffer and
  * byte offsets into it, so no tensor is copied in or out.
  *
+ * It also does the two memory-bound steps around them that JavaScript does
+ * slowly: the bias gradient (column sums) and the max-pooling gradient.
+ *
  * Convolutions are im2col + GEMM (NHWC input, HWIO filter, as tfjs stores
  * them), in chunks of images so the column scratch stays a few MiB (it lives
  * in this addon's own memory, never in the wasm heap). src/wasm/native.ts
@@ -320,6 +323,76 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* sumRows(heap, xOff, rows, cols, outOff): out[j] = Σ_r x[r, j] (a bias gradient), summed in double. */
+static napi_value sum_rows(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 5)) return NULL;
+  int64_t xOff = int_arg(&c, 1), rows = int_arg(&c, 2), cols = int_arg(&c, 3), outOff = int_arg(&c, 4);
+  if (c.failed) return NULL;
+  if (rows < 1 || cols < 1) { fail(&c, "labs_blas.sumRows: bad sizes"); return NULL; }
+  const float *x = region(&c, xOff, rows * cols);
+  float *out = region(&c, outOff, cols);
+  double *acc = c.failed ? NULL : (double *)calloc((size_t)cols, sizeof(double));
+  if (!c.failed && !acc) fail(&c, "labs_blas: out of memory");
+  if (c.failed) return NULL;
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * cols;
+    for (int64_t j = 0; j < cols; j++) acc[j] += row[j];
+  }
+  for (int64_t j = 0; j < cols; j++) out[j] = (float)acc[j];
+  free(acc);
+  return undefined(env);
+}
+
+/*
+ * maxPoolGrad(heap, xOff, dyOff, dxOff, N, H, W, C, OH, OW, fh, fw, sh, sw, pt, pl)
+ * Each window's gradient goes to the first position (row-major) holding its maximum, as on the cpu backend.
+ */
+static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 16)) return NULL;
+  int64_t xOff = int_arg(&c, 1), dyOff = int_arg(&c, 2), dxOff = int_arg(&c, 3);
+  int64_t N = int_arg(&c, 4), H = int_arg(&c, 5), W = int_arg(&c, 6), C = int_arg(&c, 7), OH = int_arg(&c, 8), OW = int_arg(&c, 9);
+  int64_t fh = int_arg(&c, 10), fw = int_arg(&c, 11), sh = int_arg(&c, 12), sw = int_arg(&c, 13), pt = int_arg(&c, 14), pl = int_arg(&c, 15);
+  if (c.failed) return NULL;
+  if (N < 1 || H < 1 || W < 1 || C < 1 || OH < 1 || OW < 1 || fh < 1 || fw < 1 || sh < 1 || sw < 1) { fail(&c, "labs_blas.maxPoolGrad: bad geometry"); return NULL; }
+  const float *x = region(&c, xOff, N * H * W * C), *dy = region(&c, dyOff, N * OH * OW * C);
+  float *dx = region(&c, dxOff, N * H * W * C);
+  if (c.failed) return NULL;
+  float *best = (float *)malloc(sizeof(float) * C);
+  int64_t *at = (int64_t *)malloc(sizeof(int64_t) * C);
+  if (!best || !at) { free(best); free(at); fail(&c, "labs_blas: out of memory"); return NULL; }
+  memset(dx, 0, sizeof(float) * N * H * W * C);
+  for (int64_t n = 0; n < N; n++) {
+    for (int64_t oh = 0; oh < OH; oh++) {
+      int64_t h0 = oh * sh - pt, hlo = h0 < 0 ? 0 : h0, hhi = h0 + fh > H ? H : h0 + fh;
+      for (int64_t ow = 0; ow < OW; ow++) {
+        int64_t w0 = ow * sw - pl, wlo = w0 < 0 ? 0 : w0, whi = w0 + fw > W ? W : w0 + fw;
+        if (hlo >= hhi || wlo >= whi) continue;
+        /* Positions in row-major window order, channels innermost (contiguous); strict > keeps the first maximum. */
+        int first = 1;
+        for (int64_t i = hlo; i < hhi; i++) {
+          for (int64_t j = wlo; j < whi; j++) {
+            const int64_t p = ((n * H + i) * W + j) * C;
+            const float *xp = x + p;
+            if (first) {
+              for (int64_t ch = 0; ch < C; ch++) { best[ch] = xp[ch]; at[ch] = p + ch; }
+              first = 0;
+            } else {
+              for (int64_t ch = 0; ch < C; ch++) if (xp[ch] > best[ch]) { best[ch] = xp[ch]; at[ch] = p + ch; }
+            }
+          }
+        }
+        const float *g = dy + ((n * OH + oh) * OW + ow) * C;
+        for (int64_t ch = 0; ch < C; ch++) dx[at[ch]] += g[ch];
+      }
+    }
+  }
+  free(best);
+  free(at);
+  return undefined(env);
+}
+
 /* info(): {blas, threads}. */
 static napi_value blas_info(napi_env env, napi_callback_info info) {
   (void)info;
@@ -349,6 +422,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
     {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
     {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
     {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };

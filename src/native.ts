@@ -16,6 +16,8 @@ export interface NativeBlas {
   conv2d(heap: ArrayBuffer, xOff: number, wOff: number, yOff: number, biasOff: number, act: number, alpha: number, ...geometry: number[]): void;
   conv2dBackpropFilter(heap: ArrayBuffer, xOff: number, dyOff: number, dwOff: number, ...geometry: number[]): void;
   conv2dBackpropInput(heap: ArrayBuffer, dyOff: number, wOff: number, dxOff: number, ...geometry: number[]): void;
+  sumRows(heap: ArrayBuffer, xOff: number, rows: number, cols: number, outOff: number): void;
+  maxPoolGrad(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, ...geometry: number[]): void;
   info(): { blas: string; threads: number };
   setThreads(n: number): void;
 }

@@ -16,6 +16,7 @@
  * | BatchMatMul, _FusedMatMul transposed | scalar loop                   | explicit Transpose + XNNPACK          |
  * | MaxPoolGrad                          | slow (~200 ms per CNN batch)  | one pass over the windows             |
  * | Sum over leading axes (bias grads)   | transposes the whole input    | row sums from the heap                |
+ * | Identity (tensors saved for backprop)| copies the tensor             | shares the heap buffer                |
  *
  * Every kernel is checked against the cpu backend in
  * test/unit/wasm-kernels.test.ts.
@@ -25,6 +26,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv2d-grad";
+import { identity } from "./identity";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise-grad";
 import { rememberStockKernel, type WasmKernelFunc } from "./heap";
 import { batchMatMul, fusedMatMul } from "./matmul";
@@ -45,6 +47,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   _FusedMatMul: fusedMatMul,
   MaxPoolGrad: maxPoolGrad,
   Sum: sum,
+  Identity: identity,
 };
 
 /** Registers `kernels` for backendName 'wasm', remembering the stock ones they replace. */

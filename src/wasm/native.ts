@@ -5,6 +5,8 @@
  * backend's matrix products and convolutions: the addon reads the operands
  * and writes the result in place in the wasm heap, through OpenBLAS on every
  * core. Convolutions are im2col + GEMM; the input gradient is GEMM + col2im.
+ * Bias gradients (Sum over leading axes) and MaxPoolGrad, memory-bound loops
+ * that JavaScript runs slowly, are done by the addon too.
  * Anything the addon does not cover (int tensors, NCHW, odd broadcasts, PReLU)
  * goes to the kernel that served before (the course's or the stock one).
  * Each kernel is checked against the cpu backend in test/unit/native-kernels.test.ts.
@@ -14,6 +16,8 @@ import type { NativeBlas } from "../native";
 import { runStock, type KernelArgs, type WasmBackend, type WasmKernelFunc } from "./heap";
 import { conv2DBackpropFilter, conv2DBackpropInput } from "./conv2d-grad";
 import { batchMatMul, fusedMatMul } from "./matmul";
+import { maxPoolGrad } from "./pool-grad";
+import { sum } from "./reduce";
 
 /** Activation codes of native/labs_blas.c. */
 const ACT: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, elu: 4, sigmoid: 5 };
@@ -97,6 +101,35 @@ function backpropInputKernel(blas: NativeBlas, fallback: WasmKernelFunc): WasmKe
   };
 }
 
+/** Sum over leading axes (bias gradients) as column sums; other reductions go to the course's kernel. */
+function sumKernel(blas: NativeBlas): WasmKernelFunc {
+  return (args: KernelArgs) => {
+    const { inputs: { x }, backend, attrs } = args;
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
+    const k = axes.length;
+    if (!allFloat(x) || k === 0 || k === rank || !axes.every((a, i) => a === i)) return sum(args);
+    const cols = size(x.shape.slice(k));
+    const out = backend.makeOutput(attrs.keepDims ? [...axes.map(() => 1), ...x.shape.slice(k)] : x.shape.slice(k), "float32");
+    blas.sumRows(heapOf(backend), offset(backend, x), size(x.shape) / cols, cols, offset(backend, out));
+    return out;
+  };
+}
+
+function maxPoolGradKernel(blas: NativeBlas): WasmKernelFunc {
+  return (args: KernelArgs) => {
+    const { inputs: { dy, input }, backend, attrs } = args;
+    if (!allFloat(dy, input)) return maxPoolGrad(args);
+    const p = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    const out = backend.makeOutput(input.shape, "float32");
+    blas.maxPoolGrad(heapOf(backend), offset(backend, input), offset(backend, dy), offset(backend, out),
+      p.batchSize, p.inHeight, p.inWidth, p.inChannels, p.outHeight, p.outWidth,
+      p.effectiveFilterHeight, p.effectiveFilterWidth, p.strideHeight, p.strideWidth, p.padInfo.top, p.padInfo.left);
+    return out;
+  };
+}
+
 /** The native kernels, by tfjs kernel name, each falling back to the kernel it replaces. */
 export function nativeKernels(blas: NativeBlas): Record<string, WasmKernelFunc> {
   const stock = (name: string): WasmKernelFunc => (args) => runStock(name, args.backend, args.inputs, args.attrs);
@@ -107,5 +140,7 @@ export function nativeKernels(blas: NativeBlas): Record<string, WasmKernelFunc> 
     FusedConv2D: conv2dKernel(blas, stock("FusedConv2D"), true),
     Conv2DBackpropFilter: backpropFilterKernel(blas, conv2DBackpropFilter),
     Conv2DBackpropInput: backpropInputKernel(blas, conv2DBackpropInput),
+    Sum: sumKernel(blas),
+    MaxPoolGrad: maxPoolGradKernel(blas),
   };
 }

@@ -3,7 +3,8 @@
  * the cpu backend: products with every transpose, batch 1 and broadcast
  * batches, fused bias and activations; convolutions and both their gradients
  * with strides, padding, dilation, 1×1 filters, batch 1, non-square shapes and
- * batches long enough to be split into chunks. Each case also checks that the
+ * batches long enough to be split into chunks; bias-gradient sums and
+ * max-pooling gradients. Each case also checks that the
  * addon really ran (a counting wrapper), so a silent fall-back cannot pass.
  *
  * Skipped, saying so, where the addon is not built; under CI on a machine with
@@ -18,7 +19,7 @@ import { loadNativeBlas, type NativeBlas } from "../../src/native";
 import { describeBackend } from "../../src/backend";
 import { installNativeKernels, nativeKernelsInstalled } from "../../src/wasm";
 import { Rng } from "../../src/random";
-import { compare, convCases, randomArray, relErr, size, TOL, type ConvCase } from "../support/kernels";
+import { compare, convCases, randomArray, relErr, runOn, size, TOL, type ConvCase } from "../support/kernels";
 
 type Case = ConvCase & { dil?: number };
 
@@ -143,6 +144,29 @@ test("NCHW convolutions fall back to the course's kernels and still match cpu", 
   await compareNative("Conv2DBackpropFilter",
     { x: { shape: nchw(s.x), values: randomArray(rng, size(s.x)) }, dy: { shape: nchw(s.y), values: randomArray(rng, size(s.y)) } },
     { strides: c.stride, pad: c.pad, dataFormat: "NCHW", filterShape: s.f }, "filter grad NCHW", false);
+});
+
+test("Sum over leading axes and MaxPoolGrad match cpu", { skip }, async () => {
+  const rng = new Rng(27);
+  const sums: [number[], number | number[], boolean, boolean][] = [
+    [[6, 5, 4, 3], [0, 1, 2], false, true], [[6, 5, 4, 3], [2, 0, 1], true, true], [[50, 7], 0, false, true],
+    [[1, 9], 0, true, true], [[4, 5, 6], [1, 2], false, false], [[4, 5, 6], [0, 1, 2], false, false],
+  ];
+  for (const [shape, axis, keepDims, native] of sums) {
+    await compareNative("Sum", { x: { shape, values: randomArray(rng, size(shape)) } }, { axis, keepDims }, `sum ${shape} ${axis} ${keepDims}`, native);
+  }
+  const pools: [number[], number | [number, number], number | [number, number], string][] = [
+    [[2, 6, 8, 3], 2, 2, "valid"], [[1, 7, 5, 4], 2, 2, "same"], [[3, 9, 7, 2], [3, 2], [2, 1], "same"], [[2, 8, 8, 5], 3, 1, "valid"],
+  ];
+  for (const [shape, filterSize, strides, pad] of pools) {
+    const xv = randomArray(rng, size(shape));
+    for (let i = 0; i < xv.length; i += 3) xv[i] = Math.max(0, xv[i]); // ties, as after a relu
+    const yShape = tf.backend_util.computePool2DInfo(shape as any, filterSize, strides, 1, pad as any).outShape as number[];
+    const y = await runOn("cpu", "MaxPool", { x: { shape, values: xv } }, { filterSize, strides, pad });
+    await compareNative("MaxPoolGrad",
+      { dy: { shape: yShape, values: randomArray(rng, size(yShape)) }, input: { shape, values: xv }, output: { shape: yShape, values: y.values as Float32Array } },
+      { filterSize, strides, pad }, `maxPoolGrad ${shape} ${filterSize} ${strides} ${pad}`);
+  }
 });
 
 /** Gradients of a small conv + dense net's loss with respect to every weight. */

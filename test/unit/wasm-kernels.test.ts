@@ -171,6 +171,21 @@ test("Sum matches cpu (leading axes, keepDims, other axes)", async () => {
   }
 });
 
+test("Identity shares the heap buffer: values match, the copy outlives the original, nothing leaks", async () => {
+  const rng = new Rng(12);
+  await compare("Identity", { x: { shape: [3, 4], values: randomArray(rng, 12) } }, {}, "identity");
+  await tf.setBackend("wasm");
+  const before = tf.memory().numTensors;
+  const x = tf.tensor2d(randomArray(rng, 6), [2, 3]);
+  const expected = x.dataSync().slice();
+  const y = tf.engine().runKernel("Identity", { x }) as tf.Tensor;
+  x.dispose();
+  assert.deepEqual(y.dataSync(), expected, "the copy must keep its values after the original is disposed");
+  y.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(tf.memory().numDataBuffers, tf.engine().state.numDataBuffers);
+});
+
 /** Gradients of a tiny conv net's loss with respect to every weight. */
 async function convNetGrads(backend: string, xv: Float32Array, wv: Float32Array[]) {
   await tf.setBackend(backend);
