@@ -31,6 +31,25 @@ static int blas_threads(void) { return openblas_get_num_threads(); }
 static void blas_set_threads(int n) { openblas_set_num_threads(n); }
 #endif
 
+/* The thread count set by setThreads (or OpenBLAS's default: one per core). */
+static int max_threads = -1;
+
+/*
+ * Products smaller than this many multiply-adds run on one thread: waking the
+ * other threads costs more than it saves (an MLP step's 100×784×64 product
+ * ran slower on two threads, in PyTorch too), and far more on a busy machine.
+ */
+#define THREADED_MACS (1 << 24)
+
+static void sgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t K,
+                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  if (max_threads < 0) max_threads = blas_threads();
+  int single = max_threads > 1 && (double)M * N * K < THREADED_MACS;
+  if (single) blas_set_threads(1);
+  cblas_sgemm(CblasRowMajor, ta, tb, (int)M, (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+  if (single) blas_set_threads(max_threads);
+}
+
 #define MAX_ARGS 24
 /* Largest im2col scratch, in floats (4 MiB): big enough for efficient GEMMs, small enough to stay in cache. */
 #define COLS_FLOATS (1 << 20)
@@ -141,9 +160,8 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   float *bias = region(&c, biasOff, N);
   if (c.failed) return NULL;
   for (int64_t i = 0; i < batch; i++) {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                (int)M, (int)N, (int)K, 1.0f, A + i * aStride, ta ? (int)M : (int)K,
-                B + i * bStride, tb ? (int)K : (int)N, 0.0f, C + i * M * N, (int)N);
+    sgemm(ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K,
+          A + i * aStride, ta ? M : K, B + i * bStride, tb ? K : N, 0.0f, C + i * M * N, N);
     if (bias || act != ACT_LINEAR) bias_act(C + i * M * N, M, N, bias, (int)act, alpha);
   }
   return undefined(env);
@@ -267,7 +285,7 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
     const float *a = cols ? cols : x + n0 * per * g.Cin;
     if (cols) im2col(&g, x, n0, nc, cols);
     float *out = y + n0 * per * g.Cout;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(nc * per), (int)g.Cout, (int)K, 1.0f, a, (int)K, w, (int)g.Cout, 0.0f, out, (int)g.Cout);
+    sgemm(CblasNoTrans, CblasNoTrans, nc * per, g.Cout, K, a, K, w, g.Cout, 0.0f, out, g.Cout);
     if (bias || act != ACT_LINEAR) bias_act(out, nc * per, g.Cout, bias, (int)act, alpha);
   }
   free(cols);
@@ -291,8 +309,7 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
     int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
     const float *a = cols ? cols : x + n0 * per * g.Cin;
     if (cols) im2col(&g, x, n0, nc, cols);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)g.Cout, (int)(nc * per), 1.0f, a, (int)K,
-                dy + n0 * per * g.Cout, (int)g.Cout, n0 == 0 ? 0.0f : 1.0f, dw, (int)g.Cout);
+    sgemm(CblasTrans, CblasNoTrans, K, g.Cout, nc * per, a, K, dy + n0 * per * g.Cout, g.Cout, n0 == 0 ? 0.0f : 1.0f, dw, g.Cout);
   }
   free(cols);
   return undefined(env);
@@ -315,8 +332,7 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
     int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
     float *out = cols ? cols : dx + n0 * per * g.Cin;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(nc * per), (int)K, (int)g.Cout, 1.0f,
-                dy + n0 * per * g.Cout, (int)g.Cout, w, (int)g.Cout, 0.0f, out, (int)K);
+    sgemm(CblasNoTrans, CblasTrans, nc * per, K, g.Cout, dy + n0 * per * g.Cout, g.Cout, w, g.Cout, 0.0f, out, K);
     if (cols) col2im(&g, cols, n0, nc, dx);
   }
   free(cols);
@@ -399,7 +415,8 @@ static napi_value blas_info(napi_env env, napi_callback_info info) {
   napi_value obj, name, threads;
   napi_create_object(env, &obj);
   napi_create_string_utf8(env, BLAS_NAME, NAPI_AUTO_LENGTH, &name);
-  napi_create_int32(env, blas_threads(), &threads);
+  if (max_threads < 0) max_threads = blas_threads();
+  napi_create_int32(env, max_threads, &threads);
   napi_set_named_property(env, obj, "blas", name);
   napi_set_named_property(env, obj, "threads", threads);
   return obj;
@@ -413,6 +430,7 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   if (c.failed) return NULL;
   if (n < 1) { fail(&c, "labs_blas.setThreads: n must be >= 1"); return NULL; }
   blas_set_threads((int)n);
+  max_threads = blas_threads();
   return undefined(env);
 }
 
