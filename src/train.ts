@@ -12,7 +12,9 @@
  * Each step is `optimizer.minimize` on the model's compiled loss (plus any
  * regularisation penalties), exactly what `model.fit` computes, without its
  * per-step bookkeeping; then every layer's weight constraint (e.g. max-norm)
- * is applied, as Keras does and tfjs's `model.fit` does not.
+ * is applied, as Keras does and tfjs's `model.fit` does not. On the wasm
+ * backend, SGD, momentum and Adam apply the gradients in one pass per
+ * variable instead of a dozen kernels (src/wasm/fused-update.ts).
  *
  * History keys: `loss`, `acc` (training, averaged over the epoch's batches
  * while the weights move, as Keras reports them), `val_loss`, `val_acc`
@@ -23,6 +25,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "./random";
 import { applyConstraints, constrainedWeights, ConstrainedOptimizer } from "./regularization";
+import { fusedKind, fusedUpdate } from "./wasm/fused-update";
 
 /** A classification data set held in host memory. */
 export interface ClassificationData {
@@ -245,6 +248,8 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   const history: TrainHistory = { loss: [], acc: [], val_loss: [], val_acc: [], epochTimes: [], stoppedEarly: false };
   const live = opts.live ? await liveCurves() : undefined;
   const steps = Math.ceil(data.n / batchSize);
+  // On wasm, SGD, momentum and Adam update each variable in one pass (src/wasm/fused-update.ts).
+  const fused = fusedKind(optimizer) !== undefined;
   let best = Infinity, bestEpoch = -1, bestWeights: tf.Tensor[] | undefined;
 
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -257,13 +262,22 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
       const size = Math.min(batchSize, data.n - start);
       const b = batcher.make(order, start, size);
       let hits: tf.Scalar | undefined;
-      const loss = optimizer.minimize(() => {
+      const objective = () => {
         const out = model.apply(b.x, { training: true }) as tf.Tensor;
         hits = tf.keep(countCorrect(out, b.labels));
         let total = tf.mean(lossFn(b.target, out)) as tf.Scalar;
         for (const r of regularizers()) total = tf.add(total, r);
         return total;
-      }, true, variables)!;
+      };
+      let loss: tf.Scalar;
+      if (fused) {
+        const { value, grads } = tf.variableGrads(objective, variables);
+        fusedUpdate(optimizer, variables, variables.map((v) => grads[v.name]));
+        tf.dispose(Object.values(grads));
+        loss = value;
+      } else {
+        loss = optimizer.minimize(objective, true, variables)!;
+      }
       applyConstraints(constrained);
       const value = loss.dataSync()[0];
       correct += hits!.dataSync()[0];

@@ -10,6 +10,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { installWasmTrainingKernels } from "../../src/wasm";
 import { Rng } from "../../src/random";
 import { evaluateModel, trainModel, TrainingDivergedError, type ClassificationData } from "../../src/train";
+import { fusedKind, fusedUpdate } from "../../src/wasm/fused-update";
 
 before(async () => {
   assert.ok(await tf.setBackend("wasm"));
@@ -211,4 +212,45 @@ test("a learning-rate schedule is applied per epoch (SGD and Adam)", async () =>
   const model = mlp();
   await assert.rejects(trainModel(model, data, { epochs: 1, batchSize: 20, seed: 1, learningRate: () => NaN }), /learningRate\(0\) returned NaN/);
   model.dispose();
+});
+
+test("fused optimizer updates on wasm match tfjs's applyGradients (SGD, momentum, Nesterov, Adam): weights, slots, products", async () => {
+  const rng = new Rng(31);
+  const make: [string, () => tf.Optimizer][] = [
+    ["sgd", () => tf.train.sgd(0.1)],
+    ["momentum", () => tf.train.momentum(0.05, 0.9)],
+    ["nesterov", () => tf.train.momentum(0.05, 0.8, true)],
+    ["adam", () => tf.train.adam(0.01, 0.85, 0.99)],
+  ];
+  const shapes = [[7, 5], [5], [3, 2, 4]];
+  const init = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1)));
+  const gradSteps = [0, 1, 2].map(() => init.map((w) => Float32Array.from(w, () => rng.uniform(-1, 1))));
+  for (const [name, opt] of make) {
+    const results: Float32Array[][] = [];
+    for (const useFused of [false, true]) {
+      const o = opt();
+      assert.equal(fusedKind(o), name === "nesterov" ? "momentum" : name);
+      const vars = init.map((w, i) => tf.variable(tf.tensor(w, shapes[i])));
+      const keepAlive = tf.clone(vars[0]); // shares the buffer: the fused path must not write through it
+      const products: Float32Array[] = [];
+      for (const step of gradSteps) {
+        // A product with the weight between steps: the stock wasm matMul caches packed weights by tensor id.
+        products.push(tf.tidy(() => tf.matMul(tf.ones([2, 7]), vars[0]).dataSync().slice() as Float32Array));
+        const grads = step.map((g, i) => tf.tensor(g, shapes[i]));
+        if (useFused) fusedUpdate(o, vars, grads);
+        else o.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])));
+        tf.dispose(grads);
+      }
+      products.push(tf.tidy(() => tf.matMul(tf.ones([2, 7]), vars[0]).dataSync().slice() as Float32Array));
+      assert.deepEqual(keepAlive.dataSync(), init[0], `${name}: a clone of a variable changed`);
+      assert.equal(o.iterations, 3);
+      const slots = o.getWeights ? (await o.getWeights()).slice(1).map((w) => w.tensor.dataSync().slice() as Float32Array) : [];
+      results.push([...vars.map((v) => v.dataSync().slice() as Float32Array), ...slots, ...products]);
+      tf.dispose([...vars, keepAlive]);
+      o.dispose();
+    }
+    const [ref, got] = results;
+    assert.equal(got.length, ref.length, `${name}: same number of weights, slots and products`);
+    ref.forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(got[i][j] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `${name} tensor ${i}[${j}]: ${got[i][j]} vs ${v}`)));
+  }
 });
