@@ -14,7 +14,9 @@
  * per-step bookkeeping; then every layer's weight constraint (e.g. max-norm)
  * is applied, as Keras does and tfjs's `model.fit` does not. On the wasm
  * backend, SGD, momentum and Adam apply the gradients in one pass per
- * variable instead of a dozen kernels (src/wasm/fused-update.ts).
+ * variable instead of a dozen kernels (src/wasm/fused-update.ts), and a
+ * network of Dense layers takes the whole step in a few kernel calls
+ * (src/wasm/dense-step.ts), with the same arithmetic.
  *
  * History keys: `loss`, `acc` (training, averaged over the epoch's batches
  * while the weights move, as Keras reports them), `val_loss`, `val_acc`
@@ -26,6 +28,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "./random";
 import { applyConstraints, constrainedWeights, ConstrainedOptimizer } from "./regularization";
 import { fusedKind, fusedUpdate } from "./wasm/fused-update";
+import { denseLayers, denseStep } from "./wasm/dense-step";
 
 /** A classification data set held in host memory. */
 export interface ClassificationData {
@@ -154,7 +157,7 @@ class Batcher {
   }
 
   /** Tensors for examples order[start..start+size): x, the loss's targets and integer labels. */
-  make(order: ArrayLike<number>, start: number, size: number): { x: tf.Tensor; target: tf.Tensor; labels: tf.Tensor1D } {
+  make(order: ArrayLike<number>, start: number, size: number): { x: tf.Tensor; target: tf.Tensor; labels: tf.Tensor1D; hostLabels: Int32Array } {
     const { data, per } = this;
     const k = data.numClasses;
     let buf = this.buffers.get(size);
@@ -175,6 +178,7 @@ class Batcher {
       x: tf.tensor(buf.x, [size, ...data.inputShape]),
       target: this.sparse ? tf.tensor2d(buf.y, [size, 1]) : tf.tensor2d(buf.y, [size, k]),
       labels: tf.tensor1d(buf.labels, "int32"),
+      hostLabels: buf.labels,
     };
   }
 }
@@ -248,8 +252,10 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   const history: TrainHistory = { loss: [], acc: [], val_loss: [], val_acc: [], epochTimes: [], stoppedEarly: false };
   const live = opts.live ? await liveCurves() : undefined;
   const steps = Math.ceil(data.n / batchSize);
-  // On wasm, SGD, momentum and Adam update each variable in one pass (src/wasm/fused-update.ts).
+  // On wasm, SGD, momentum and Adam update each variable in one pass (src/wasm/fused-update.ts),
+  // and a network of Dense layers takes its whole step without the tape (src/wasm/dense-step.ts).
   const fused = fusedKind(optimizer) !== undefined;
+  const dense = denseLayers(model, variables, constrained.length > 0);
   let best = Infinity, bestEpoch = -1, bestWeights: tf.Tensor[] | undefined;
 
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -261,27 +267,35 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
       const start = step * batchSize;
       const size = Math.min(batchSize, data.n - start);
       const b = batcher.make(order, start, size);
-      let hits: tf.Scalar | undefined;
-      const objective = () => {
-        const out = model.apply(b.x, { training: true }) as tf.Tensor;
-        hits = tf.keep(countCorrect(out, b.labels));
-        let total = tf.mean(lossFn(b.target, out)) as tf.Scalar;
-        for (const r of regularizers()) total = tf.add(total, r);
-        return total;
-      };
-      let loss: tf.Scalar;
-      if (fused) {
-        const { value, grads } = tf.variableGrads(objective, variables);
-        fusedUpdate(optimizer, variables, variables.map((v) => grads[v.name]));
-        tf.dispose(Object.values(grads));
-        loss = value;
+      let value: number;
+      if (dense) {
+        const r = denseStep(optimizer, variables, dense, b.x, b.hostLabels);
+        value = r.loss;
+        correct += r.correct;
+        tf.dispose([b.x, b.target, b.labels]);
       } else {
-        loss = optimizer.minimize(objective, true, variables)!;
+        let hits: tf.Scalar | undefined;
+        const objective = () => {
+          const out = model.apply(b.x, { training: true }) as tf.Tensor;
+          hits = tf.keep(countCorrect(out, b.labels));
+          let total = tf.mean(lossFn(b.target, out)) as tf.Scalar;
+          for (const r of regularizers()) total = tf.add(total, r);
+          return total;
+        };
+        let loss: tf.Scalar;
+        if (fused) {
+          const { value: v, grads } = tf.variableGrads(objective, variables);
+          fusedUpdate(optimizer, variables, variables.map((w) => grads[w.name]));
+          tf.dispose(Object.values(grads));
+          loss = v;
+        } else {
+          loss = optimizer.minimize(objective, true, variables)!;
+        }
+        applyConstraints(constrained);
+        value = loss.dataSync()[0];
+        correct += hits!.dataSync()[0];
+        tf.dispose([loss, hits!, b.x, b.target, b.labels]);
       }
-      applyConstraints(constrained);
-      const value = loss.dataSync()[0];
-      correct += hits!.dataSync()[0];
-      tf.dispose([loss, hits!, b.x, b.target, b.labels]);
       if (!Number.isFinite(value)) {
         live?.done();
         tf.dispose(bestWeights ?? []);

@@ -77,7 +77,7 @@ function own(backend: WasmBackend, vs: tf.Variable[]): void {
   }
 }
 
-const view = (backend: WasmBackend, t: tf.Tensor) => backend.typedArrayFromHeap(t) as Float32Array;
+const view = (backend: WasmBackend, t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
 
 function slot(slots: Slot[], i: number, v: tf.Variable, suffix: string): tf.Variable {
   if (slots[i] == null) slots[i] = { originalName: `${v.name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(v).variable(false)) };
@@ -88,7 +88,7 @@ function slot(slots: Slot[], i: number, v: tf.Variable, suffix: string): tf.Vari
  * Applies one step of `optimizer` to `variables` with `grads` (same order), in
  * place. Call only when fusedKind(optimizer) is defined. The gradients are read, not freed.
  */
-export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], grads: tf.Tensor[]): void {
+export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], grads: (tf.TensorInfo | undefined)[]): void {
   const kind = fusedKind(optimizer);
   if (!kind) throw new Error(`fusedUpdate: ${optimizer.getClassName()} on ${tf.getBackend()} is not supported; use optimizer.applyGradients.`);
   const o = optimizer as unknown as Internals;
@@ -106,7 +106,7 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     const a1 = view(backend, o.accBeta1!), a2 = view(backend, o.accBeta2!);
     const c1 = 1 - a1[0], c2 = 1 - a2[0];
     idx.forEach((i, k) => {
-      const w = view(backend, variables[i]), nw = view(backend, out[k]), m = view(backend, firsts[i]), s = view(backend, seconds[i]), g = view(backend, grads[i]);
+      const w = view(backend, variables[i]), nw = view(backend, out[k]), m = view(backend, firsts[i]), s = view(backend, seconds[i]), g = view(backend, grads[i]!);
       for (let j = 0; j < w.length; j++) {
         const mj = m[j] * b1 + g[j] * (1 - b1), sj = s[j] * b2 + g[j] * g[j] * (1 - b2);
         m[j] = mj;
@@ -124,7 +124,7 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     own(backend, accs);
     const out = fresh(backend, vs);
     idx.forEach((i, k) => {
-      const w = view(backend, variables[i]), nw = view(backend, out[k]), acc = view(backend, accs[i]), g = view(backend, grads[i]);
+      const w = view(backend, variables[i]), nw = view(backend, out[k]), acc = view(backend, accs[i]), g = view(backend, grads[i]!);
       for (let j = 0; j < w.length; j++) {
         const a = mom * acc[j] + g[j];
         acc[j] = a;
@@ -135,7 +135,7 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
   } else {
     const out = fresh(backend, vs);
     idx.forEach((i, k) => {
-      const w = view(backend, variables[i]), nw = view(backend, out[k]), g = view(backend, grads[i]);
+      const w = view(backend, variables[i]), nw = view(backend, out[k]), g = view(backend, grads[i]!);
       for (let j = 0; j < w.length; j++) nw[j] = w[j] + -lr * g[j];
     });
     assignAll(vs, out);

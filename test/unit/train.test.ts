@@ -11,6 +11,7 @@ import { installWasmTrainingKernels } from "../../src/wasm";
 import { Rng } from "../../src/random";
 import { evaluateModel, trainModel, TrainingDivergedError, type ClassificationData } from "../../src/train";
 import { fusedKind, fusedUpdate } from "../../src/wasm/fused-update";
+import { denseLayers } from "../../src/wasm/dense-step";
 
 before(async () => {
   assert.ok(await tf.setBackend("wasm"));
@@ -252,5 +253,39 @@ test("fused optimizer updates on wasm match tfjs's applyGradients (SGD, momentum
     const [ref, got] = results;
     assert.equal(got.length, ref.length, `${name}: same number of weights, slots and products`);
     ref.forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(got[i][j] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `${name} tensor ${i}[${j}]: ${got[i][j]} vs ${v}`)));
+  }
+});
+
+test("the dense step (no tape) trains as the tfjs step does, and leaks neither tensors nor heap buffers", async () => {
+  const data = blobs(300, 41);
+  for (const [acts, opt] of [[["relu", "tanh"], () => tf.train.momentum(0.05, 0.9)], [["sigmoid", "linear"], () => tf.train.adam(0.01)]] as const) {
+    const runs: { loss: number[]; acc: number[]; weights: Float32Array[] }[] = [];
+    for (const viaTape of [false, true]) {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [4], units: 12, activation: acts[0], kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }),
+          tf.layers.dense({ units: 8, activation: acts[1], kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }),
+          tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }),
+        ],
+      });
+      // The same loss as a function: trainModel then takes the tfjs step.
+      const loss = viaTape ? (yt: tf.Tensor, yp: tf.Tensor) => tf.metrics.categoricalCrossentropy(yt, yp) : "categoricalCrossentropy";
+      model.compile({ optimizer: opt(), loss });
+      const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      assert.equal(denseLayers(model, variables, false) === undefined, viaTape, "which step trainModel takes");
+      await trainModel(model, data, { epochs: 1, batchSize: 32, seed: 3 }); // creates the optimizer's slots
+      const tensors = tf.memory().numTensors, buffers = tf.engine().backend.numDataIds();
+      const h = await trainModel(model, data, { epochs: 3, batchSize: 32, seed: 4 });
+      assert.equal(tf.memory().numTensors, tensors, "tensors leaked");
+      assert.equal(tf.engine().backend.numDataIds(), buffers, "heap buffers leaked");
+      runs.push({ loss: h.loss, acc: h.acc, weights: model.getWeights().map((w) => w.dataSync().slice() as Float32Array) });
+      model.optimizer.dispose();
+      model.dispose();
+    }
+    const [dense, tape] = runs;
+    assert.deepEqual(dense.acc, tape.acc, `${acts}: accuracy per epoch`);
+    dense.loss.forEach((l, i) => assert.ok(Math.abs(l - tape.loss[i]) <= 1e-4 * Math.abs(tape.loss[i]), `${acts}: loss ${l} vs ${tape.loss[i]}`));
+    assert.ok(dense.loss[2] < dense.loss[0], `${acts}: the loss falls: ${dense.loss}`);
+    dense.weights.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs(v - tape.weights[i][j]) <= 1e-4 * Math.max(1, Math.abs(v)), `${acts}: weight ${i}[${j}] ${v} vs ${tape.weights[i][j]}`)));
   }
 });
