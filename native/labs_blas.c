@@ -5,7 +5,9 @@
  * byte offsets into it, so no tensor is copied in or out.
  *
  * It also does the two memory-bound steps around them that JavaScript does
- * slowly: the bias gradient (column sums) and the max-pooling gradient.
+ * slowly: the bias gradient (column sums) and the max-pooling gradient,
+ * and, for trainModel's tape-free dense step, softmax + cross-entropy,
+ * activation derivatives and the optimizers' updates.
  *
  * Convolutions are im2col + GEMM (NHWC input, HWIO filter, as tfjs stores
  * them), in chunks of images so the column scratch stays a few MiB (it lives
@@ -121,7 +123,7 @@ static napi_value undefined(napi_env env) {
 }
 
 /* Activations, by the codes of src/wasm/native.ts. */
-enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_LEAKY = 3, ACT_ELU = 4, ACT_SIGMOID = 5 };
+enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_LEAKY = 3, ACT_ELU = 4, ACT_SIGMOID = 5, ACT_TANH = 6 };
 
 /* y[rows, cols] += bias (per column, if any), then the activation, in place. */
 static void bias_act(float *y, int64_t rows, int64_t cols, const float *bias, int act, float alpha) {
@@ -134,6 +136,7 @@ static void bias_act(float *y, int64_t rows, int64_t cols, const float *bias, in
       case ACT_LEAKY: for (int64_t j = 0; j < cols; j++) row[j] = row[j] >= 0 ? row[j] : alpha * row[j]; break;
       case ACT_ELU: for (int64_t j = 0; j < cols; j++) row[j] = row[j] >= 0 ? row[j] : expm1f(row[j]); break;
       case ACT_SIGMOID: for (int64_t j = 0; j < cols; j++) row[j] = 1.0f / (1.0f + expf(-row[j])); break;
+      case ACT_TANH: for (int64_t j = 0; j < cols; j++) row[j] = tanhf(row[j]); break;
       default: break;
     }
   }
@@ -409,6 +412,109 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/*
+ * softmaxXent(heap, zOff, n, k, labelsOff, eps) -> [loss sum, correct]
+ * Over logits z [n, k] and int32 labels: softmax, Keras's clipped cross-entropy
+ * −log(clip(p_label, eps, 1 − eps)) summed over rows, the rows whose argmax is
+ * the label; z is overwritten with dLoss/dz = (p − onehot) / n, 0 on rows whose
+ * p_label was clipped (no gradient passes a clip). See src/wasm/dense-step.ts.
+ */
+static napi_value softmax_xent(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 6)) return NULL;
+  int64_t zOff = int_arg(&c, 1), n = int_arg(&c, 2), k = int_arg(&c, 3), labelsOff = int_arg(&c, 4);
+  double eps = num_arg(&c, 5);
+  if (c.failed) return NULL;
+  if (n < 1 || k < 1) { fail(&c, "labs_blas.softmaxXent: bad sizes"); return NULL; }
+  float *z = region(&c, zOff, n * k);
+  const int32_t *labels = (const int32_t *)region(&c, labelsOff, n);
+  if (c.failed) return NULL;
+  double loss = 0;
+  int64_t correct = 0;
+  for (int64_t r = 0; r < n; r++) {
+    float *row = z + r * k;
+    int64_t arg = 0;
+    float max = row[0];
+    for (int64_t j = 1; j < k; j++) if (row[j] > max) { max = row[j]; arg = j; }
+    double sum = 0;
+    for (int64_t j = 0; j < k; j++) sum += (row[j] = expf(row[j] - max));
+    int32_t label = labels[r];
+    if (label < 0 || label >= k) { fail(&c, "labs_blas.softmaxXent: a label is not a class"); return NULL; }
+    double p = row[label] / sum;
+    if (arg == label) correct++;
+    loss -= log(p < eps ? eps : (p > 1 - eps ? 1 - eps : p));
+    int passes = p >= eps && p <= 1 - eps;
+    for (int64_t j = 0; j < k; j++) row[j] = passes ? (float)((row[j] / sum - (j == label ? 1.0 : 0.0)) / n) : 0.0f;
+  }
+  napi_value out, a, b;
+  napi_create_array_with_length(env, 2, &out);
+  napi_create_double(env, loss, &a);
+  napi_create_double(env, (double)correct, &b);
+  napi_set_element(env, out, 0, a);
+  napi_set_element(env, out, 1, b);
+  return out;
+}
+
+/* actGrad(heap, daOff, aOff, count, act): da *= act′, written in terms of the activation's output a. */
+static napi_value act_grad(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 5)) return NULL;
+  int64_t daOff = int_arg(&c, 1), aOff = int_arg(&c, 2), count = int_arg(&c, 3), act = int_arg(&c, 4);
+  if (c.failed) return NULL;
+  float *da = region(&c, daOff, count);
+  const float *a = region(&c, aOff, count);
+  if (c.failed) return NULL;
+  switch (act) {
+    case ACT_RELU: for (int64_t i = 0; i < count; i++) da[i] = a[i] > 0 ? da[i] : 0; break;
+    case ACT_SIGMOID: for (int64_t i = 0; i < count; i++) da[i] *= a[i] * (1 - a[i]); break;
+    case ACT_TANH: for (int64_t i = 0; i < count; i++) da[i] *= 1 - a[i] * a[i]; break;
+    case ACT_LINEAR: break;
+    default: fail(&c, "labs_blas.actGrad: unsupported activation"); return NULL;
+  }
+  return undefined(env);
+}
+
+/*
+ * optimizerUpdate(heap, kind, count, wOff, newOff, gOff, s1Off, s2Off, lr, p1, p2, p3, c1, c2)
+ * One step of tfjs's SGD (kind 0), momentum (1: s1 = accumulation, p1 = momentum,
+ * p2 = Nesterov) or Adam (2: s1, s2 = moments, p1 = β1, p2 = β2, p3 = ε,
+ * c1, c2 = 1 − β^t). Slots in place; the new weights go to newOff.
+ */
+static napi_value optimizer_update(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 14)) return NULL;
+  int64_t kind = int_arg(&c, 1), count = int_arg(&c, 2), wOff = int_arg(&c, 3), newOff = int_arg(&c, 4), gOff = int_arg(&c, 5);
+  int64_t s1Off = int_arg(&c, 6), s2Off = int_arg(&c, 7);
+  double lr = num_arg(&c, 8), p1 = num_arg(&c, 9), p2 = num_arg(&c, 10), p3 = num_arg(&c, 11), c1 = num_arg(&c, 12), c2 = num_arg(&c, 13);
+  if (c.failed) return NULL;
+  const float *w = region(&c, wOff, count), *g = region(&c, gOff, count);
+  float *nw = region(&c, newOff, count), *s1 = region(&c, s1Off, count), *s2 = region(&c, s2Off, count);
+  if (c.failed) return NULL;
+  const float flr = (float)lr;
+  if (kind == 0) {
+    for (int64_t i = 0; i < count; i++) nw[i] = w[i] - flr * g[i];
+  } else if (kind == 1 && s1) {
+    const float m = (float)p1;
+    for (int64_t i = 0; i < count; i++) {
+      float a = m * s1[i] + g[i];
+      s1[i] = a;
+      nw[i] = w[i] - flr * (p2 != 0 ? g[i] + a * m : a);
+    }
+  } else if (kind == 2 && s1 && s2) {
+    const float b1 = (float)p1, b2 = (float)p2, eps = (float)p3, fc1 = (float)c1, fc2 = (float)c2;
+    for (int64_t i = 0; i < count; i++) {
+      float m = s1[i] * b1 + g[i] * (1 - b1), v = s2[i] * b2 + g[i] * g[i] * (1 - b2);
+      s1[i] = m;
+      s2[i] = v;
+      nw[i] = w[i] - flr * ((m / fc1) / (sqrtf(v / fc2) + eps));
+    }
+  } else {
+    fail(&c, "labs_blas.optimizerUpdate: unknown optimizer or missing slot");
+    return NULL;
+  }
+  return undefined(env);
+}
+
 /* info(): {blas, threads}. */
 static napi_value blas_info(napi_env env, napi_callback_info info) {
   (void)info;
@@ -442,6 +548,9 @@ static napi_value init(napi_env env, napi_value exports) {
     {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
     {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"softmaxXent", NULL, softmax_xent, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"actGrad", NULL, act_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"optimizerUpdate", NULL, optimizer_update, NULL, NULL, NULL, napi_enumerable, NULL},
     {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };

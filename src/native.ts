@@ -18,6 +18,10 @@ export interface NativeBlas {
   conv2dBackpropInput(heap: ArrayBuffer, dyOff: number, wOff: number, dxOff: number, ...geometry: number[]): void;
   sumRows(heap: ArrayBuffer, xOff: number, rows: number, cols: number, outOff: number): void;
   maxPoolGrad(heap: ArrayBuffer, xOff: number, dyOff: number, dxOff: number, ...geometry: number[]): void;
+  softmaxXent(heap: ArrayBuffer, zOff: number, n: number, k: number, labelsOff: number, eps: number): [number, number];
+  actGrad(heap: ArrayBuffer, daOff: number, aOff: number, count: number, act: number): void;
+  optimizerUpdate(heap: ArrayBuffer, kind: number, count: number, wOff: number, newOff: number, gOff: number, s1Off: number, s2Off: number,
+    lr: number, p1: number, p2: number, p3: number, c1: number, c2: number): void;
   info(): { blas: string; threads: number };
   setThreads(n: number): void;
 }

@@ -269,7 +269,7 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
       const b = batcher.make(order, start, size);
       let value: number;
       if (dense) {
-        const r = denseStep(optimizer, variables, dense, b.x, b.hostLabels);
+        const r = denseStep(optimizer, variables, dense, b.x, b.labels, b.hostLabels);
         value = r.loss;
         correct += r.correct;
         tf.dispose([b.x, b.target, b.labels]);

@@ -10,14 +10,18 @@
  * `denseStep` does the same step directly: the products through the wasm
  * backend's BatchMatMul kernel (OpenBLAS where the addon is built, XNNPACK
  * otherwise), bias, activations and their derivatives, softmax and the loss
- * in JavaScript loops over the heap, then the optimizer's fused update. The
+ * in loops over the heap (in the native addon where it is installed,
+ * else in JavaScript), then the optimizer's fused update. The
  * loss is Keras's (probabilities clipped to [ε, 1 − ε], rows whose label's
  * probability is clipped pass no gradient, as through tfjs's clip). Results
  * agree with the tfjs step up to float rounding (test/unit/train.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
+import type { NativeBlas } from "../native";
 import { free, type WasmBackend } from "./heap";
 import { fusedKind, fusedUpdate } from "./fused-update";
+import { activeNativeBlas } from "./index";
+import { ACT, heapOf, offset } from "./native";
 
 type Act = "relu" | "linear" | "sigmoid" | "tanh" | "softmax";
 interface DenseLayer { kernel: tf.Variable; bias?: tf.Variable; act: Act; units: number }
@@ -58,8 +62,10 @@ function product(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, trans
  * Trains `layers` one step on x [n, d] with integer labels; returns the mean
  * loss and the number of rows whose argmax is the label (before the update).
  */
-export function denseStep(optimizer: tf.Optimizer, variables: tf.Variable[], layers: DenseLayer[], x: tf.Tensor, labels: Int32Array): { loss: number; correct: number } {
+export function denseStep(optimizer: tf.Optimizer, variables: tf.Variable[], layers: DenseLayer[], x: tf.Tensor, labels: tf.Tensor1D, hostLabels: Int32Array): { loss: number; correct: number } {
   const backend = tf.backend() as unknown as WasmBackend;
+  const blas = activeNativeBlas();
+  if (blas) return nativeDenseStep(blas, backend, optimizer, variables, layers, x, labels);
   const n = x.shape[0];
   const scratch: tf.TensorInfo[] = [];
   try {
@@ -91,7 +97,7 @@ export function denseStep(optimizer: tf.Optimizer, variables: tf.Variable[], lay
       let sum = 0;
       for (let j = 0; j < k; j++) sum += (top[o + j] = Math.exp(top[o + j] - max));
       for (let j = 0; j < k; j++) top[o + j] /= sum;
-      const c = labels[r], p = top[o + c];
+      const c = hostLabels[r], p = top[o + c];
       if (arg === c) correct++;
       lossSum += -Math.log(Math.min(Math.max(p, eps), 1 - eps));
       const passes = p >= eps && p <= 1 - eps;
@@ -121,6 +127,51 @@ export function denseStep(optimizer: tf.Optimizer, variables: tf.Variable[], lay
         else if (prev === "sigmoid") dav[i] *= av[i] * (1 - av[i]);
         else if (prev === "tanh") dav[i] *= 1 - av[i] * av[i];
       }
+      dz = da;
+    }
+    fusedUpdate(optimizer, variables, variables.map((v) => grads.get(v)!));
+    return { loss: lossSum / n, correct };
+  } finally {
+    free(backend, ...scratch);
+  }
+}
+
+/** denseStep with every loop in the native addon: per layer one product with bias and activation, and three calls back. */
+function nativeDenseStep(blas: NativeBlas, backend: WasmBackend, optimizer: tf.Optimizer, variables: tf.Variable[], layers: DenseLayer[], x: tf.Tensor, labels: tf.Tensor1D): { loss: number; correct: number } {
+  const n = x.shape[0];
+  const scratch: tf.TensorInfo[] = [];
+  const alloc = (shape: number[]) => {
+    const t = backend.makeOutput(shape, "float32");
+    scratch.push(t);
+    return t;
+  };
+  try {
+    const acts: tf.TensorInfo[] = [x];
+    for (const layer of layers) {
+      const a = acts[acts.length - 1], k = a.shape[1], u = layer.units;
+      const z = alloc([n, u]);
+      blas.gemm(heapOf(backend), 1, 0, 0, n, u, k, offset(backend, a), 0, offset(backend, layer.kernel), 0, offset(backend, z),
+        layer.bias ? offset(backend, layer.bias) : -1, ACT[layer.act === "softmax" ? "linear" : layer.act], 0);
+      acts.push(z);
+    }
+    const k = layers[layers.length - 1].units;
+    let dz = acts[acts.length - 1];
+    const [lossSum, correct] = blas.softmaxXent(heapOf(backend), offset(backend, dz), n, k, offset(backend, labels), backend.epsilon());
+    const grads = new Map<tf.Variable, tf.TensorInfo>();
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l], u = layer.units, a = acts[l], din = a.shape[1];
+      const dw = alloc([din, u]);
+      blas.gemm(heapOf(backend), 1, 1, 0, din, u, n, offset(backend, a), 0, offset(backend, dz), 0, offset(backend, dw), -1, 0, 0);
+      grads.set(layer.kernel, dw);
+      if (layer.bias) {
+        const db = alloc([u]);
+        blas.sumRows(heapOf(backend), offset(backend, dz), n, u, offset(backend, db));
+        grads.set(layer.bias, db);
+      }
+      if (l === 0) break;
+      const da = alloc([n, din]);
+      blas.gemm(heapOf(backend), 1, 0, 1, n, din, u, offset(backend, dz), 0, offset(backend, layer.kernel), 0, offset(backend, da), -1, 0, 0);
+      blas.actGrad(heapOf(backend), offset(backend, da), offset(backend, a), n * din, ACT[layers[l - 1].act]);
       dz = da;
     }
     fusedUpdate(optimizer, variables, variables.map((v) => grads.get(v)!));

@@ -14,10 +14,14 @@
  * in a fresh buffer (assigned, as tfjs does), because the stock wasm
  * matMul and convolution cache XNNPACK's packed weights by tensor id, and a
  * weight changed in place would be multiplied stale.
- * Results agree with tfjs's up to float rounding (test/unit/train.test.ts).
+ * The loops run in the native addon where it is installed, else in
+ * JavaScript. Results agree with tfjs's up to float rounding
+ * (test/unit/train.test.ts, test/unit/native-kernels.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "./heap";
+import { activeNativeBlas } from "./index";
+import { heapOf, offset } from "./native";
 
 type Slot = { originalName: string; variable: tf.Variable };
 interface Internals {
@@ -96,6 +100,7 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
   const lr = o.learningRate;
   const idx = variables.map((_, i) => i).filter((i) => grads[i]); // no gradient: tfjs leaves the variable alone too
   const vs = idx.map((i) => variables[i]);
+  const blas = activeNativeBlas();
   if (kind === "adam") {
     // Slots first: creating one may grow the heap, which detaches earlier views.
     variables.forEach((v, i) => { slot((o.accumulatedFirstMoment ??= []), i, v, "m"); slot((o.accumulatedSecondMoment ??= []), i, v, "v"); });
@@ -105,7 +110,10 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     const out = fresh(backend, vs);
     const a1 = view(backend, o.accBeta1!), a2 = view(backend, o.accBeta2!);
     const c1 = 1 - a1[0], c2 = 1 - a2[0];
-    idx.forEach((i, k) => {
+    if (blas) {
+      idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 2, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
+        offset(backend, firsts[i]), offset(backend, seconds[i]), lr, b1, b2, eps, c1, c2));
+    } else idx.forEach((i, k) => {
       const w = view(backend, variables[i]), nw = view(backend, out[k]), m = view(backend, firsts[i]), s = view(backend, seconds[i]), g = view(backend, grads[i]!);
       for (let j = 0; j < w.length; j++) {
         const mj = m[j] * b1 + g[j] * (1 - b1), sj = s[j] * b2 + g[j] * g[j] * (1 - b2);
@@ -123,7 +131,10 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     const accs = o.accumulations!.map((x) => x.variable);
     own(backend, accs);
     const out = fresh(backend, vs);
-    idx.forEach((i, k) => {
+    if (blas) {
+      idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 1, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
+        offset(backend, accs[i]), -1, lr, mom, nesterov ? 1 : 0, 0, 0, 0));
+    } else idx.forEach((i, k) => {
       const w = view(backend, variables[i]), nw = view(backend, out[k]), acc = view(backend, accs[i]), g = view(backend, grads[i]!);
       for (let j = 0; j < w.length; j++) {
         const a = mom * acc[j] + g[j];
@@ -134,7 +145,9 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     assignAll(vs, out);
   } else {
     const out = fresh(backend, vs);
-    idx.forEach((i, k) => {
+    if (blas) {
+      idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 0, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!), -1, -1, lr, 0, 0, 0, 0, 0));
+    } else idx.forEach((i, k) => {
       const w = view(backend, variables[i]), nw = view(backend, out[k]), g = view(backend, grads[i]!);
       for (let j = 0; j < w.length; j++) nw[j] = w[j] + -lr * g[j];
     });

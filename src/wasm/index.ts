@@ -78,6 +78,7 @@ function registerWasmKernels(kernels: Readonly<Record<string, WasmKernelFunc>>):
  * served by this module.
  */
 export function installWasmTrainingKernels(): string[] {
+  active = undefined;
   return registerWasmKernels(WASM_TRAINING_KERNELS);
 }
 
@@ -87,6 +88,9 @@ export function wasmTrainingKernelsInstalled(): boolean {
 }
 
 const nativeSets = new WeakMap<NativeBlas, Record<string, WasmKernelFunc>>();
+/** The addon whose kernels are installed, for the tape-free training step (./dense-step.ts, ./fused-update.ts). */
+let active: NativeBlas | undefined;
+export const activeNativeBlas = (): NativeBlas | undefined => active;
 
 /**
  * Puts the native-BLAS products and convolutions (./native.ts) over the
@@ -97,7 +101,9 @@ export function installNativeKernels(blas: NativeBlas): string[] {
   installWasmTrainingKernels();
   let set = nativeSets.get(blas);
   if (!set) nativeSets.set(blas, (set = nativeKernels(blas)));
-  return registerWasmKernels(set);
+  const names = registerWasmKernels(set);
+  active = blas;
+  return names;
 }
 
 /** True when the kernels of installNativeKernels(blas) are the ones registered for 'wasm'. */

@@ -20,12 +20,12 @@ import { maxPoolGrad } from "./pool-grad";
 import { sum } from "./reduce";
 
 /** Activation codes of native/labs_blas.c. */
-const ACT: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, elu: 4, sigmoid: 5 };
+export const ACT: Record<string, number> = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, elu: 4, sigmoid: 5, tanh: 6 };
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const offset = (backend: WasmBackend, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+export const offset = (backend: WasmBackend, t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
 /** The heap's buffer, read after the last allocation (a makeOutput may grow and replace it). */
-const heapOf = (backend: WasmBackend) => backend.wasm.HEAPU8.buffer as ArrayBuffer;
+export const heapOf = (backend: WasmBackend) => backend.wasm.HEAPU8.buffer as ArrayBuffer;
 const allFloat = (...ts: (tf.TensorInfo | undefined)[]) => ts.every((t) => !t || (t.dtype === "float32" && size(t.shape) > 0));
 
 function matmulKernel(blas: NativeBlas, fallback: WasmKernelFunc, fused: boolean): WasmKernelFunc {

@@ -19,6 +19,7 @@ import { loadNativeBlas, type NativeBlas } from "../../src/native";
 import { describeBackend } from "../../src/backend";
 import { installNativeKernels, nativeKernelsInstalled } from "../../src/wasm";
 import { Rng } from "../../src/random";
+import { blobs, checkDenseStep, checkFusedUpdates } from "../support/train-checks";
 import { compare, convCases, randomArray, relErr, runOn, size, TOL, type ConvCase } from "../support/kernels";
 
 type Case = ConvCase & { dil?: number };
@@ -198,4 +199,16 @@ test("tf.grads of a conv + dense net agree between native and cpu", { skip }, as
     const err = relErr(native[i], cpu[i]);
     assert.ok(err <= TOL, `gradient ${i}: relative error ${err}`);
   }
+});
+
+test("with the addon, fused optimizer updates match tfjs's applyGradients", { skip }, async () => {
+  const n0 = calls.n;
+  await checkFusedUpdates();
+  assert.ok(calls.n > n0, "the addon did not run the updates");
+});
+
+test("with the addon, the dense step trains as the tfjs step does, without leaks", { skip }, async () => {
+  const n0 = calls.n;
+  await checkDenseStep(blobs(300, 41));
+  assert.ok(calls.n > n0, "the addon did not run the dense step");
 });
