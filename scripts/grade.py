@@ -220,15 +220,18 @@ def capped_client_class(max_stream, max_display, max_total):
     class CappedClient(NotebookClient):
         def reset_cell_state(self):
             self.seen, self.cut, self.tail, self.partial, self.passes = {}, {}, {}, {}, set()
-            self.rich, self.dropped = 0, 0
+            self.rich, self.dropped, self.result_kept = 0, 0, False
 
         def output(self, outs, msg, display_id, cell_index):
             self.total = getattr(self, "total", 0)
             if msg["msg_type"] != "stream":
                 size = len(json.dumps(msg.get("content", {}), ensure_ascii=False))
-                # A hidden call's value is read from the output of its own mime type: keep one, whatever came before.
+                # A hidden call's value is read from the first output of its own mime type in its own cell:
+                # keep that one whatever came before it.
                 data = msg.get("content", {}).get("data")
-                result = isinstance(data, dict) and hidden_tests.RESULT_MIME in data and size <= hidden_tests.MAX_RESULT + 1000
+                result = (not self.result_kept and "hidden" in course(self.nb.cells[cell_index]) and isinstance(data, dict)
+                          and hidden_tests.RESULT_MIME in data and size <= hidden_tests.MAX_RESULT + 1000)
+                self.result_kept = self.result_kept or result
                 if not result and (self.rich + size > max_display or self.total + size > max_total):
                     self.dropped += 1
                     return None
@@ -307,18 +310,18 @@ def run_cell(client, cell, index, timeout):
 def execute(nb, cwd, job, log):
     """Runs the code cells up to the last check cell, then the hidden calls, restarting the kernel after a
     timeout or death (and replaying the cells that had run). Returns ({cell index: (status, message,
-    passes)}, restarts). A hidden call that times out or kills the kernel ends that exercise's calls."""
+    passes)}, restarts)."""
     client = make_client(nb, cwd, job["timeout"], job["startup_timeout"],
                          client_class=capped_client_class(job["max_output"], job["max_display"], job["max_notebook_output"]),
                          shutdown_kernel="immediate")
     checks = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "check" in course(c)]
     hidden = {i: course(c)["hidden"][0] for i, c in enumerate(nb.cells) if "hidden" in course(c)}
     order = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (checks and i <= checks[-1] or i in hidden)]
-    outcome, replay, lost = {}, [], set()
+    outcome, replay = {}, []
     pos, restarts = 0, 0
 
     def timeout_of(i):
-        return job["hidden_timeout"] if i in hidden else job["timeout"]
+        return job["hidden_timeout"] if i in hidden else job["timeout"]  # per exercise: all its calls
 
     while pos < len(order):
         if restarts > job["max_restarts"]:
@@ -341,9 +344,6 @@ def execute(nb, cwd, job, log):
                 while not interrupted and pos < len(order):
                     i = order[pos]
                     pos += 1
-                    if hidden.get(i) in lost:
-                        outcome[i] = ("not run", "not run: an earlier call of this exercise timed out or killed the kernel", set())
-                        continue
                     result = run_cell(client, nb.cells[i], i, timeout_of(i))
                     outcome[i] = result
                     if result[0] == "ok" and i not in checks and i not in hidden:
@@ -351,8 +351,6 @@ def execute(nb, cwd, job, log):
                     if result[0] in ("timeout", "kernel died"):
                         log(f"  cell {i}: {result[0]}")
                         interrupted = True
-                        if i in hidden:
-                            lost.add(hidden[i])
         except Exception as e:  # the kernel could not start, or the client failed
             for i in order[pos:]:
                 outcome.setdefault(i, ("not run", f"not graded: the kernel could not be started ({type(e).__name__}: {first_line(str(e))})", set()))
@@ -519,36 +517,33 @@ class References:
 
 def add_hidden_cells(nb, tests, nonce):
     import nbformat
-    for eid, k, source in hidden_tests.hidden_cells(tests, nonce):
-        nb.cells.append(nbformat.v4.new_code_cell(source, id=f"hidden-{len(nb.cells)}", metadata={"course": {"hidden": [eid, k]}}))
+    for eid, source in hidden_tests.hidden_cells(tests, nonce):
+        nb.cells.append(nbformat.v4.new_code_cell(source, id=f"hidden-{len(nb.cells)}", metadata={"course": {"hidden": [eid]}}))
 
 
 def hidden_values(result, tests, nonce):
-    """{(exercise, case): (ok, value or reason)} from a child's result."""
+    """{(exercise, case index): (ok, value or reason)} from a child's result."""
     import nbformat
     nb = nbformat.from_dict(result["notebook"])
     values = {}
     for i, cell in enumerate(nb.cells):
         h = course(cell).get("hidden")
-        if not h:
+        if not h or h[0] not in tests:
             continue
-        key = (h[0], h[1])
+        n = len(tests[h[0]]["cases"])
         status, message, _ = result["outcome"].get(str(i), ("not run", "not run", []))
-        if status != "ok":
-            values[key] = (False, _call_failure(status, message))
-        else:
-            values[key] = hidden_tests.value_of(cell.get("outputs", []), nonce)
-    for eid, k, _ in hidden_tests.hidden_cells(tests, nonce):
-        values.setdefault((eid, k), (False, "not run"))
+        got = hidden_tests.values_of(cell.get("outputs", []), nonce, n) if status == "ok" else [(False, _call_failure(status, message))] * n
+        for k, v in enumerate(got):
+            values[(h[0], k)] = v
     return values
 
 
 def _call_failure(status, message):
     if status == "timeout":
-        return "the call did not finish in time (an endless loop?)"
+        return "the calls did not finish in time (an endless loop?)"
     if status == "kernel died":
-        return "the call killed the kernel"
-    return f"the call threw: {message}" if status == "error" else (message or status)
+        return "the calls killed the kernel"
+    return f"the cell of the calls failed: {message}" if status == "error" else (message or status)
 
 
 def student_cells(sub, ref_nb, eid):

@@ -52,28 +52,35 @@ def load(lab, folder=HIDDEN):
     return doc["exercises"]
 
 
-def cell_source(call, nonce):
-    """The TypeScript cell that evaluates `call` and sends its value (typed arrays as arrays, NaN and
-    ±Infinity as strings) as one display_data of RESULT_MIME, tagged with the run's nonce."""
-    return (
-        'import { display as nnlabsHiddenDisplay } from "tslab";\n'
-        "{\n"
-        f"  const nnlabsHiddenValue: unknown = (\n{call}\n  );\n"
-        "  const nnlabsHiddenJson = JSON.stringify(nnlabsHiddenValue, (_k: string, v: unknown) =>\n"
-        "    ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>)\n"
-        '    : typeof v === "number" && !Number.isFinite(v) ? String(v) : v);\n'
-        f'  nnlabsHiddenDisplay.raw("{RESULT_MIME}", \'{{"nonce": "{nonce}", "value": \' + (nnlabsHiddenJson ?? "null") + "}}");\n'
-        "}\n"
-    )
+def cell_source(calls, nonce):
+    """The TypeScript cell that evaluates each of an exercise's calls and sends their values as one
+    display_data of RESULT_MIME, tagged with the run's nonce: {"nonce", "results": [{"value"} or {"error"}]}.
+    Typed arrays become arrays, NaN and ±Infinity strings; a call that throws gives its error."""
+    lines = ['import { display as nnlabsHiddenDisplay } from "tslab";', "{",
+             "  const nnlabsHiddenOut: string[] = [];",
+             "  const nnlabsHiddenJson = (v: unknown): string => JSON.stringify(v, (_k: string, x: unknown) =>",
+             "    ArrayBuffer.isView(x) ? Array.from(x as unknown as ArrayLike<number>)",
+             '    : typeof x === "number" && !Number.isFinite(x) ? String(x) : x) ?? "null";',
+             "  const nnlabsHiddenError = (e: unknown): string => {",
+             '    let text = "an exception";',
+             '    try { text = e instanceof Error ? `${e.name}: ${e.message}` : String(e); } catch { /* a hostile error object */ }',
+             "    return JSON.stringify({ error: text.slice(0, 500) });",
+             "  };"]
+    for call in calls:
+        lines += ["  try {", f"    nnlabsHiddenOut.push('{{\"value\": ' + nnlabsHiddenJson((\n{call}\n    )) + '}}');",
+                  "  } catch (e) {", "    nnlabsHiddenOut.push(nnlabsHiddenError(e));", "  }"]
+    lines += [f'  nnlabsHiddenDisplay.raw("{RESULT_MIME}", \'{{"nonce": "{nonce}", "results": [\' + nnlabsHiddenOut.join(", ") + "]}}");', "}"]
+    return "\n".join(lines) + "\n"
 
 
 def hidden_cells(tests, nonce):
-    """(exercise, case index, source) for every case, in file order."""
-    return [(eid, k, cell_source(case["call"], nonce)) for eid, ex in tests.items() for k, case in enumerate(ex["cases"])]
+    """(exercise, source) for each exercise: one cell runs all of its cases."""
+    return [(eid, cell_source([c["call"] for c in ex["cases"]], nonce)) for eid, ex in tests.items()]
 
 
-def value_of(outputs, nonce):
-    """(ok, value or reason) from a hidden cell's outputs: exactly one RESULT_MIME display with the nonce."""
+def values_of(outputs, nonce, n):
+    """[(ok, value or reason)] × n from a hidden cell's outputs: exactly one RESULT_MIME display with the
+    nonce, holding n results."""
     found = []
     for out in outputs:
         if out.get("output_type") not in ("display_data", "execute_result"):
@@ -84,16 +91,27 @@ def value_of(outputs, nonce):
         if isinstance(raw, list):
             raw = "".join(raw)
         if not isinstance(raw, str) or len(raw) > MAX_RESULT:
-            return False, "the value is too large"
+            return [(False, "the values are too large")] * n
         try:
             doc = json.loads(raw)
         except ValueError:
-            return False, "the value is not JSON"
+            return [(False, "the values are not JSON")] * n
         if isinstance(doc, dict) and doc.get("nonce") == nonce:
-            found.append(doc.get("value"))
-    if len(found) == 1:
-        return True, found[0]
-    return False, ("the call returned no value" if not found else "the cell sent more than one value")
+            found.append(doc.get("results"))
+    if len(found) != 1:
+        return [(False, "the calls returned no value" if not found else "the cell sent its values more than once")] * n
+    results = found[0]
+    if not isinstance(results, list) or len(results) != n:
+        return [(False, "the cell sent the wrong number of values")] * n
+    out = []
+    for r in results:
+        if isinstance(r, dict) and set(r) == {"value"}:
+            out.append((True, r["value"]))
+        elif isinstance(r, dict) and isinstance(r.get("error"), str):
+            out.append((False, f"the call threw: {r['error']}"))
+        else:
+            out.append((False, "a value that is not the grader's"))
+    return out
 
 
 def same(got, want, tol):

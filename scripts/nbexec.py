@@ -27,8 +27,9 @@ def first_line(text, limit=300):
 def cell_error_message(cell, exc=None):
     """The most specific message a failed cell offers.
 
-    Errors are read from the cell's `error` output (ename/evalue); tslab 1.0.22
-    sends none, so the cell's stderr text is the fallback.
+    Errors are read from the cell's `error` output (ename/evalue), which the
+    course kernel (kernel/main.js) sends; a cell's stderr text is the fallback
+    for a kernel that sends none.
     """
     outputs = cell.get("outputs", [])
     for out in outputs:
@@ -103,14 +104,10 @@ def kernel_pid(client):
 
 
 def find_backend(nb):
-    """The 'Backend: …' line that every lab's set-up cell prints."""
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            text = "".join(out.get("text", "")) if out.get("output_type") == "stream" else ""
-            for line in text.splitlines():
-                if line.startswith("Backend: "):
-                    return line[len("Backend: "):].split(" ")[0]
-    return None
+    """The backend named on the 'Backend: …' line that every lab's set-up cell prints."""
+    import contract
+    found = contract.prefixed_lines(nb, contract.BACKEND_PREFIX)
+    return found[0].split(" ")[0] if found else None
 
 
 def run_json_child(cmd, limit, on_timeout=None):

@@ -99,3 +99,30 @@ test("past its hard per-notebook limit the runner kills the notebook and its ker
   assert.ok(typeof r.kernel_pid === "number", "the kernel's pid should be reported");
   assert.ok(!alive(r.kernel_pid!), `kernel ${r.kernel_pid} is still running`);
 });
+
+test("the runner refuses bad input with a one-line reason: nbformat 5, no nbformat, non-UTF-8, binary, wrong-type cells, another kernel", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runner-bad-"));
+  const nb = (cells: unknown[], metadata: unknown = {}, nbformat: unknown = 4) => JSON.stringify({ cells, metadata, nbformat, nbformat_minor: 5 });
+  const bad: Record<string, [Buffer | string, RegExp]> = {
+    nbformat5: [nb([], {}, 5), /nbformat 5 is not supported/],
+    "no-nbformat": ['{"cells": [], "metadata": {}}', /no "nbformat" field/],
+    latin1: [Buffer.from(nb([], { author: "Ren\xe9" }), "latin1"), /not UTF-8/],
+    binary: [Buffer.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0]), /binary file/],
+    "source-number": [nb([{ cell_type: "code", source: 5, metadata: {}, outputs: [] }]), /cell 0: source must be a string or a list of strings/],
+    "metadata-list": [nb([{ cell_type: "markdown", source: "", metadata: [] }]), /cell 0: metadata must be an object/],
+    python: [nb([{ cell_type: "code", source: "print(1)", metadata: {}, outputs: [], execution_count: null, id: "a" }], { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } }), /kernel is 'python3', not the course's 'tslab'/],
+  };
+  for (const [name, [bytes]] of Object.entries(bad)) fs.writeFileSync(path.join(dir, `${name}.ipynb`), bytes);
+  const out = path.join(dir, "out");
+  const run = spawnSync("bash", [path.join(repo, "scripts", "run-notebooks.sh"), ...Object.keys(bad).map((n) => path.join(dir, `${n}.ipynb`)), "--out", out], { encoding: "utf8" });
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  const { results } = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { results: Result[] };
+  for (const r of results) {
+    const [, reason] = bad[path.basename(r.notebook, ".ipynb")];
+    assert.equal(r.status, "invalid", `${r.notebook}: ${r.error}`);
+    assert.match(r.error ?? "", reason);
+    assert.doesNotMatch(r.error ?? "", /\n|Traceback/);
+  }
+  assert.doesNotMatch(run.stderr, /Traceback/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -4,4 +4,4 @@
 # student copy at 0%. Fast mode, two submissions at a time; a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-GRADER_STEP=1 exec node --import tsx --test --test-reporter=spec test/integration/grader.test.ts
+exec node --import tsx --test --test-reporter=spec test/integration/grader.test.ts
