@@ -50,3 +50,37 @@ def prefixed_lines(nb, prefix):
                     if line.startswith(prefix):
                         found.append(line[len(prefix):])
     return found
+
+
+def main(argv):
+    """`contract.py facts VALUE...` (JSON of the Python side's facts, for test/unit/contract.test.ts) or
+    `contract.py lab PATH...` (each lab's exercises, checks and the check functions the grader re-imports)."""
+    import json
+    import os
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    if argv[:1] == ["facts"]:
+        lines = ["✔ neuron-output: passed", "✔ neuron-output: passed (51 neurons)", "✔ x: failed", " ✔ x: passed"]
+        print(json.dumps({
+            "fast": {v: is_fast({"LABS_FAST": v}) for v in argv[1:]}, "fast_unset": is_fast({}),
+            "pass": {line: (m.group(1) if (m := PASS_LINE.match(line)) else None) for line in lines},
+            "stub": STUB_MESSAGE.format(exercise="neuron-output"), "checksum": checksum("checkΣ(f);\n"),
+            "backend_prefix": BACKEND_PREFIX, "headline_prefix": HEADLINE_PREFIX}, ensure_ascii=False))
+        return 0
+    if argv[:1] == ["lab"]:
+        import grade
+        out = {}
+        for path in argv[1:]:
+            nb, checks = grade.read_lab(path)
+            out[path] = {"checks": {eid: {"points": c["points"], "functions": c["functions"]} for eid, c in checks.items()},
+                         "exercises": [grade.exercise_id(c) for c in nb.cells if grade.exercise_id(c)],
+                         "kernel": nb.metadata.get("kernelspec", {}).get("name")}
+        print(json.dumps(out))
+        return 0
+    print("usage: contract.py facts VALUE... | contract.py lab PATH...", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv[1:]))

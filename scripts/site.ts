@@ -23,7 +23,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseHeadlines, Headline } from "../src/report";
+import { BACKEND_PREFIX, parseHeadlines, Headline } from "../src/report";
 import { escapeHtml } from "../src/display";
 
 export const REPO = path.resolve(__dirname, "..");
@@ -126,7 +126,7 @@ export function readLab(executed: string): { title: string | null; backendLine: 
     const text = (cell.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => joined(o.text)).join("");
     if (text) stdout += text.endsWith("\n") ? text : text + "\n";
   }
-  backendLine = stdout.split("\n").find((l) => l.startsWith("Backend: "))?.slice("Backend: ".length) ?? null;
+  backendLine = stdout.split("\n").find((l) => l.startsWith(BACKEND_PREFIX))?.slice(BACKEND_PREFIX.length) ?? null;
   return { title, backendLine, headlines: parseHeadlines(stdout) };
 }
 
