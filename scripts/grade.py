@@ -43,6 +43,7 @@ killed run keeps what it finished. Exit status: 0 if every submission was
 graded (whatever its score), 1 if some could not be, 2 for a usage error.
 """
 import argparse
+import contextlib
 import copy
 import hashlib
 import json
@@ -392,25 +393,27 @@ def student_dist():
 
 
 class Slots:
-    """Numbers 0..n-1 for the parallel jobs (a "uid" sandbox runs as a uid of its slot's)."""
+    """Numbers 0..n-1 for the parallel jobs: `with slots.take() as slot` (a "uid" sandbox runs as a uid of its
+    slot's, so no two runs at a time may share one)."""
 
     def __init__(self, n):
         self.q = queue.Queue()
         for i in range(n):
             self.q.put(i)
 
-    def __enter__(self):
-        self.slot = self.q.get()
-        return self.slot
-
-    def __exit__(self, *exc):
-        self.q.put(self.slot)
+    @contextlib.contextmanager
+    def take(self):
+        slot = self.q.get()
+        try:
+            yield slot
+        finally:
+            self.q.put(slot)
 
 
 def run_sandboxed(nb, dist, args, slot):
     """Runs `nb` in a sandbox of its own. Returns (child result or None, problem or None, protections)."""
     from sandbox import Sandbox
-    sb = Sandbox(dist, slot, args.memory_mb, args.max_pids, args.heap_mb, args.max_file_mb)
+    sb = Sandbox(dist, slot, args.memory_mb, args.max_pids, args.heap_mb, args.max_file_mb, args.sandbox)
     info = sb.protections()
     token = secrets.token_hex(16)  # the child proves its payload with it; the kernel never sees it
     job = {"notebook": nb, "token": token, "timeout": args.timeout, "hidden_timeout": args.hidden_timeout,
@@ -508,7 +511,7 @@ class References:
         cells, _, _ = restore_checks(ref, checks)
         ref.cells = cells
         add_hidden_cells(ref, tests, self.nonce)
-        with self.slots as slot:
+        with self.slots.take() as slot:
             result, problem, _ = run_sandboxed(ref, os.path.join(REPO, "dist"), self.args, slot)
         if result is None:
             return {"error": f"the reference lab could not be run: {problem}"}
@@ -604,7 +607,7 @@ def grade_one(path, args, slots, refs, out_name):
     tests = lab["tests"]
     if tests:
         add_hidden_cells(nb, tests, refs.nonce)
-    with slots as slot:
+    with slots.take() as slot:
         child, problem, info = run_sandboxed(nb, args.dist, args, slot)
     result.update(info)
     if child is None:
@@ -771,6 +774,8 @@ def main():
     ap.add_argument("--heap-mb", type=int, default=2048, help="JavaScript heap limit of the kernel")
     ap.add_argument("--max-pids", type=int, default=256, help="processes one submission may run")
     ap.add_argument("--max-file-mb", type=int, default=256, help="largest file a submission may write")
+    ap.add_argument("--sandbox", default="auto", choices=("auto", "bwrap", "uid", "process-group"),
+                    help="the protection each submission gets (default: the strongest available; see scripts/sandbox.py)")
     ap.add_argument("--sandboxed", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--result-fd", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -797,10 +802,14 @@ def main():
     if not kernel_ready("grade"):
         return 2
     from sandbox import kind
+    try:
+        chosen = kind(args.sandbox)
+    except ValueError as e:
+        usage_error(ap, f"--sandbox: {e}")
     info = sys.stderr if args.json else sys.stdout
     mode = contract.mode(os.environ)
     print(f"Grading {len(args.submissions)} submission(s) in {mode} mode, {args.jobs} at a time, cell timeout {args.timeout} s, "
-          f"sandbox {kind()}, library {os.path.relpath(args.dist, REPO)}", file=info, flush=True)
+          f"sandbox {chosen}, library {os.path.relpath(args.dist, REPO)}", file=info, flush=True)
     start = time.time()
     names = copy_names(args.submissions)
     slots, done, lock = Slots(args.jobs), {}, threading.Lock()
