@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Grading throughput: `npm run bench:grade -- [--labs 01-perceptron,02-xor-mlp,03-backprop] [--each 20] [--jobs N]`.
+"""Grading throughput: `npm run bench:grade -- [--labs 01-perceptron,02-xor-mlp,03-backprop] [--per-lab 20] [--jobs N]`.
 
-Makes `--each` submissions of each kind (solved, partial: the first half of
-the exercises solved, empty: the untouched student copy) for three labs
-(60 by default), grades them in one run of the grader (`npm run grade`), and
+Makes `--per-lab` submissions of each lab, the kinds in turn (solved;
+partial: the first half of the exercises solved; empty: the untouched student
+copy), for three labs (60 submissions by default), grades them in one run of the grader (`npm run grade`), and
 prints submissions per minute, the peak memory of the whole run (the summed
 resident memory of the grader and every process under it, sampled every
 0.5 s), the largest per-submission peak (from its sandbox's cgroup), and
@@ -45,7 +45,7 @@ def descendants_rss(root):
     return total
 
 
-def make_submissions(labs, each, out):
+def make_submissions(labs, per_lab, out):
     student = os.path.join(out, "student")
     subprocess.run(["npx", "tsx", os.path.join(REPO, "scripts", "student.ts"), student,
                     *[os.path.join(REPO, "notebooks", f"{lab}.ipynb") for lab in labs]], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
@@ -55,36 +55,37 @@ def make_submissions(labs, each, out):
         copy = json.load(open(os.path.join(student, f"{lab}.ipynb"), encoding="utf-8"))
         solution = {c["id"]: c["source"] for c in ref["cells"] if (c.get("metadata", {}).get("course") or {}).get("exercise")}
         ids = [c["id"] for c in copy["cells"] if c["id"] in solution]
-        for kind, solved in (("solved", ids), ("partial", ids[: max(1, len(ids) // 2)]), ("empty", [])):
+        variants = {"solved": ids, "partial": ids[: max(1, len(ids) // 2)], "empty": []}
+        for k in range(per_lab):
+            kind = list(variants)[k % 3]
             nb = json.loads(json.dumps(copy))
             for c in nb["cells"]:
-                if c["id"] in solved:
+                if c["id"] in variants[kind]:
                     c["source"] = solution[c["id"]]
-            for k in range(each):
-                d = os.path.join(out, "class", f"student{k:03d}")
-                os.makedirs(d, exist_ok=True)
-                path = os.path.join(d, f"{lab}-{kind}.ipynb")
-                with open(path, "w", encoding="utf-8") as f:
-                    json.dump(nb, f, indent=1, ensure_ascii=False)
-                files.append(path)
-                kinds[path] = kind
+            d = os.path.join(out, "class", f"student{k:03d}")
+            os.makedirs(d, exist_ok=True)
+            path = os.path.join(d, f"{lab}.ipynb")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(nb, f, indent=1, ensure_ascii=False)
+            files.append(path)
+            kinds[path] = kind
     return files, kinds
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--labs", default="01-perceptron,02-xor-mlp,03-backprop")
-    ap.add_argument("--each", type=int, default=20, help="submissions of each kind per lab")
+    ap.add_argument("--per-lab", type=int, default=20, help="submissions of each lab (solved, partial and empty in turn)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--keep", action="store_true", help="keep the submissions and results (printed folder)")
     args = ap.parse_args()
     labs = [x for x in args.labs.split(",") if x]
     out = tempfile.mkdtemp(prefix="bench-grade-")
     try:
-        files, kinds = make_submissions(labs, args.each, out)
+        files, kinds = make_submissions(labs, args.per_lab, out)
         env = dict(os.environ, LABS_FAST=os.environ.get("LABS_FAST", "1"))
-        cmd = ["bash", os.path.join(REPO, "scripts", "grade.sh"), *files, "--json", "--jobs", str(args.jobs), "--out", os.path.join(out, "graded")]
-        print(f"grading {len(files)} submissions ({', '.join(labs)}; solved/partial/empty × {args.each}) with --jobs {args.jobs}, "
+        cmd = ["bash", os.path.join(REPO, "scripts", "launch.sh"), "grade", *files, "--json", "--jobs", str(args.jobs), "--out", os.path.join(out, "graded")]
+        print(f"grading {len(files)} submissions ({', '.join(labs)}; {args.per_lab} each, solved/partial/empty in turn) with --jobs {args.jobs}, "
               f"{'fast' if env['LABS_FAST'] not in ('', '0') else 'full'} mode", flush=True)
         start = time.time()
         stdout = tempfile.TemporaryFile("w+")

@@ -459,13 +459,17 @@ def run_sandboxed(nb, dist, args, slot):
         if w is not None:
             os.close(w)
         kernels = [int(p) for p in re.findall(rb"^kernel pid (\d+)$", _tail(log), re.M)] if info["sandbox"] == "process-group" else []
+        if sb.proc is not None and sb.proc.poll() is None:
+            os.killpg(sb.proc.pid, signal.SIGKILL)
+            sb.proc.wait()
+        oom = sb.cgroup.oom()
         peak = sb.close()
         if kernels:
             from nbexec import end_kernels
             end_kernels("\n".join(f"kernel pid {p}" for p in kernels))
         os.close(r)
     info["peak_memory_mb"] = None if peak is None else round(peak / 2**20)
-    if sb.cgroup.oom():
+    if oom:
         problem = problem or f"the run used more than {args.memory_mb} MB of memory (--memory-mb) and was killed"
     if problem:
         return None, problem, info
@@ -475,9 +479,10 @@ def run_sandboxed(nb, dist, args, slot):
     except ValueError:
         result = None
     if not isinstance(result, dict) or result.get("token") != token:
-        tail = first_line(_tail(log).decode("utf-8", "replace").strip().splitlines()[-1:] and _tail(log).decode("utf-8", "replace").strip().splitlines()[-1] or "")
+        lines = [l for l in _tail(log).decode("utf-8", "replace").splitlines() if l.strip() and not l.startswith("kernel pid ")]
+        last = f": {first_line(lines[-1])}" if lines else ""
         why = "it was killed or exited" if not data else "its result was not the grader's"
-        return None, f"the grading process inside the sandbox ended without a result ({why}){': ' + tail if tail else ''}", info
+        return None, f"the grading process inside the sandbox ended without a result ({why}){last}", info
     return result, None, info
 
 

@@ -1,10 +1,14 @@
 // Student copies (scripts/student.ts) and the grader (scripts/grade.py):
 // - every student copy keeps the lab's checks, stubs every solution and has no outputs;
-// - the fixtures of test/fixtures/grading (regenerated from the current lab 01)
-//   get their expected scores and reasons, within their timeouts, and leave no kernel behind;
-// - every reference lab grades 100% and every student copy 0%, each exercise
-//   failing as "not implemented" (fast mode, two submissions at a time).
-// Run: node --import tsx --test test/integration/grader.test.ts
+// - ONE grading run of the fixtures of test/fixtures/grading (regenerated from the current lab 01), the
+//   attack suite (attacks.ts: one submission per class of attack) and honest submissions beside them,
+//   plus files that are not notebooks: the honest grades come out exact, no attacker scores more than
+//   its honest work, nothing outside the sandboxes changes (the course tree and the submissions are
+//   hashed before and after), results are not rewritten later, and no process is left behind;
+// - bad options are refused in one line; --submission-timeout ends a submission and its sandbox;
+// - every reference lab grades 100% and every student copy 0%, each exercise failing as
+//   "not implemented" (fast mode, two submissions at a time).
+// Run: node --import tsx --test test/integration/grader.test.ts (test/steps/grader.sh)
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -32,7 +36,7 @@ function alive(pid: number): boolean {
 
 function grade(files: string[], extra: string[]): { status: number | null; results: Result[]; stderr: string; seconds: number } {
   const t0 = Date.now();
-  const run = spawnSync("bash", [path.join(repo, "scripts", "grade.sh"), ...files, "--json", "--out", path.join(tmp, "graded"), ...extra], {
+  const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "grade", ...files, "--json", "--out", path.join(tmp, "graded"), ...extra], {
     encoding: "utf8", env: { ...process.env, LABS_FAST: "1" }, maxBuffer: 64 << 20,
   });
   const seconds = (Date.now() - t0) / 1000;
@@ -255,7 +259,7 @@ test("bad options are refused in one line before anything runs", () => {
     [[some, "--jobs", "0"], /--jobs must be a positive number/],
   ];
   for (const [args, reason] of cases) {
-    const run = spawnSync("bash", [path.join(repo, "scripts", "grade.sh"), ...args], { encoding: "utf8" });
+    const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "grade", ...args], { encoding: "utf8" });
     assert.equal(run.status, 2, `${args.join(" ")}: ${run.stderr}`);
     assert.match(run.stderr, reason);
     assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
