@@ -806,7 +806,8 @@ def main():
         usage_error(ap, "give one or more submitted .ipynb files")
     if not kernel_ready("grade"):
         return 2
-    from sandbox import kind
+    from sandbox import kind, remove_stale
+    remove_stale()
     try:
         chosen = kind(args.sandbox)
     except ValueError as e:

@@ -290,6 +290,30 @@ class Sandbox:
         return peak
 
 
+def remove_stale():
+    """Removes the folders of sandboxes that no process uses any more (a grader that was killed leaves
+    them; their processes died with it). A folder is in use while a process names it in its command
+    line (bwrap binds it) or works in it."""
+    prefix = os.path.join(tempfile.gettempdir(), "nnlabs-grade-")
+    dirs = [os.path.join(tempfile.gettempdir(), d) for d in os.listdir(tempfile.gettempdir()) if d.startswith("nnlabs-grade-")]
+    if not dirs:
+        return
+    used = set()
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                words = f.read().decode("utf-8", "replace").split("\0")
+            words.append(os.readlink(f"/proc/{p}/cwd"))
+        except OSError:
+            continue
+        used.update(w[: w.find("/", len(prefix))] if "/" in w[len(prefix):] else w for w in words if w.startswith(prefix))
+    for d in dirs:
+        if d not in used:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def kill_uid(uid):
     """Kills every process of `uid` (kill(-1) from a child that has become that uid), until none is left."""
     for _ in range(20):
