@@ -716,7 +716,8 @@ def copy_names(paths):
         rel = os.path.relpath(os.path.abspath(p), os.getcwd())
         if rel.startswith(".."):
             rel = os.path.abspath(p).lstrip(os.sep)
-        names[p] = re.sub(r"[^\w.+-]", "_", rel.replace(os.sep, "__")).lstrip(".") or "submission.ipynb"
+        name = re.sub(r"[^\w.+-]", "_", rel.replace(os.sep, "__")).lstrip(".") or "submission"
+        names[p] = name if name.endswith(".ipynb") else name + ".ipynb"
     seen = {}
     for p, n in names.items():
         seen.setdefault(n, []).append(p)
