@@ -24,6 +24,7 @@ const repo = path.resolve(__dirname, "..", "..");
 const labs = fs.readdirSync(path.join(repo, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "grader-"));
 const studentDir = path.join(tmp, "student");
+const RUN = `grader-test-${process.pid}-${Date.now()}`;
 
 interface Exercise { id: string; passed: boolean; status: string; points: number; max_points: number; message: string | null; flags: string[]; graded_by: string; check: { passed: boolean; status: string; message: string | null }; hidden?: { passed: number; total: number } }
 interface Result { submission: string; status: string; lab: string | null; score: number; max_score: number; exercises: Exercise[]; flags: string[]; restarts: number; error: string | null; seconds: number; sandbox?: string; graded_by?: string }
@@ -37,7 +38,7 @@ function alive(pid: number): boolean {
 function grade(files: string[], extra: string[]): { status: number | null; results: Result[]; stderr: string; seconds: number } {
   const t0 = Date.now();
   const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "grade", ...files, "--json", "--out", path.join(tmp, "graded"), ...extra], {
-    encoding: "utf8", env: { ...process.env, LABS_FAST: "1" }, maxBuffer: 64 << 20,
+    encoding: "utf8", env: { ...process.env, LABS_FAST: "1", NNLABS_GRADE_RUN: RUN, TMPDIR: tmp }, maxBuffer: 64 << 20,
   });
   const seconds = (Date.now() - t0) / 1000;
   let doc: { results: Result[] };
@@ -115,13 +116,22 @@ function changes(before: Map<string, string>, after: Map<string, string>): strin
   return diff;
 }
 
-/** Processes that a submission started (or a sandbox's kernel) and that are still running. */
+/** Processes that this file's grading runs started (sandboxes, kernels, what submissions spawned) and that are
+ * still running: they carry RUN in their environment (the grader passes NNLABS_GRADE_RUN into every sandbox),
+ * the test's temporary folder in their command line (the sandboxes' folders are there), or MARKER. Waits a
+ * few seconds for processes that are being killed. */
 function survivors(): string[] {
-  const found: string[] = [];
-  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    let cmd = "";
-    try { cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " "); } catch { continue; }
-    if ((cmd.includes(MARKER) || cmd.includes("/course/kernel/main.js") || cmd.includes("nnlabs-grade-")) && alive(Number(pid))) found.push(`${pid}: ${cmd.slice(0, 200)}`);
+  let found: string[] = [];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    found = [];
+    for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      let cmd = "", env = "";
+      try { cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " "); } catch { continue; }
+      try { env = fs.readFileSync(`/proc/${pid}/environ`, "utf8"); } catch { /* gone, or not ours */ }
+      if ((cmd.includes(MARKER) || cmd.includes(tmp) || env.includes(`NNLABS_GRADE_RUN=${RUN}`)) && alive(Number(pid))) found.push(`${pid}: ${cmd.slice(0, 200)}`);
+    }
+    if (found.length === 0) return found;
+    spawnSync("sleep", ["0.5"]);
   }
   return found;
 }
