@@ -61,6 +61,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import contract
 import hidden as hidden_tests
+import model_marks
 from contract import EXERCISE_IMPORT, PASS_LINE, checksum
 from nbexec import REPO, cell_error_message, first_line, kernel_pid, kernel_ready, make_client, read_notebook_file
 
@@ -750,6 +751,8 @@ def report(r):
             lines.append(f"      ! {flag}")
     for flag in r["flags"]:
         lines.append(f"  ! {flag}")
+    if r.get("model"):  # lab 08 (scripts/model_marks.py)
+        lines.append(model_marks.describe(r["model"]))
     return "\n".join(lines) + "\n"
 
 
@@ -822,6 +825,14 @@ def main():
     slots, done, lock = Slots(args.jobs), {}, threading.Lock()
     refs = References(args, slots, secrets.token_hex(8))
 
+    def save(path, r):
+        with lock:
+            done[path] = r
+            write_atomic(os.path.join(args.out, names[path][:-len(".ipynb")] + ".result.json"), json.dumps(r, indent=1, ensure_ascii=False) + "\n")
+            write_atomic(os.path.join(args.out, "results.json"), json.dumps(
+                {"mode": mode, "complete": len(done) == len(args.submissions),
+                 "results": [done[p] for p in args.submissions if p in done]}, indent=1, ensure_ascii=False) + "\n")
+
     def one(path):
         try:
             r = grade_one(path, args, slots, refs, names[path])
@@ -829,16 +840,16 @@ def main():
             r = {"submission": path, "status": "error", "lab": None, "score": 0, "max_score": 0, "exercises": [],
                  "flags": [], "restarts": 0, "error": f"the grader failed: {type(e).__name__}: {first_line(str(e))}"}
         if args.out:
-            with lock:
-                done[path] = r
-                write_atomic(os.path.join(args.out, names[path][:-len(".ipynb")] + ".result.json"), json.dumps(r, indent=1, ensure_ascii=False) + "\n")
-                write_atomic(os.path.join(args.out, "results.json"), json.dumps(
-                    {"mode": mode, "complete": len(done) == len(args.submissions),
-                     "results": [done[p] for p in args.submissions if p in done]}, indent=1, ensure_ascii=False) + "\n")
+            save(path, r)
         return r
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(one, args.submissions))
+    model_marks.add_model_scores(results, REPO, info)  # lab 08: the handed-in model (scripts/model_marks.py)
+    if args.out:
+        for path, r in zip(args.submissions, results):
+            if "model" in r:
+                save(path, r)
     if args.json:
         print(json.dumps({"mode": mode, "results": results}, indent=1, ensure_ascii=False))
     else:
