@@ -1,7 +1,7 @@
 """A throw-away sandbox for one untrusted notebook run (scripts/grade.py).
 
-Each run gets its own course folder: the library (`dist/`), `node_modules/`
-and the kernel read-only, an empty writable `notebooks/` holding only the
+Each run gets its own course folder: the library (`dist/`), `node_modules/`,
+the kernel and the shipped data sets (`data/`) read-only, an empty writable `notebooks/` holding only the
 notebook being run, and nothing else of the checkout: no reference labs, no
 `grading/`, no other submission. The strongest protection available is used,
 and the result says which one each run had:
@@ -192,8 +192,9 @@ class Sandbox:
             self.course = os.path.join(self.tmp, "course")
             os.makedirs(os.path.join(self.course, "notebooks"))
             shutil.copytree(dist, os.path.join(self.course, "dist"), symlinks=True)
-            for name in ("node_modules", "kernel", "package.json"):
-                os.symlink(os.path.join(REPO, name), os.path.join(self.course, name))
+            for name in ("node_modules", "kernel", "package.json", "data"):  # data/: the data sets the course ships (lab 08)
+                if os.path.exists(os.path.join(REPO, name)):
+                    os.symlink(os.path.join(REPO, name), os.path.join(self.course, name))
             if self.uid is not None:
                 os.chown(os.path.join(self.course, "notebooks"), self.uid, self.uid)
                 os.chmod(self.tmp, 0o711)
@@ -241,6 +242,7 @@ class Sandbox:
                    "--ro-bind", os.path.join(REPO, "node_modules"), f"{COURSE}/node_modules",
                    "--ro-bind", os.path.join(REPO, "kernel"), f"{COURSE}/kernel",
                    "--ro-bind", os.path.join(REPO, "package.json"), f"{COURSE}/package.json",
+                   *(["--ro-bind", os.path.join(REPO, "data"), f"{COURSE}/data"] if os.path.isdir(os.path.join(REPO, "data")) else []),
                    "--bind", os.path.join(self.tmp, "notebooks"), f"{COURSE}/notebooks",
                    "--ro-bind", self.jupyter, f"{COURSE}/.jupyter",
                    "--ro-bind", os.path.dirname(os.path.abspath(__file__)), f"{GRADER}/scripts"]
