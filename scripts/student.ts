@@ -232,11 +232,13 @@ export async function buildStudentDist(outDist: string): Promise<AnswerTag[]> {
     }
     const base = compilerOptions(ts);
     compile(ts, stripped, { ...base, rootDir: path.join(work, "src"), outDir: outDist, sourceMap: false, declarationMap: false }, "the student library");
-    // 2. Declarations of the check modules (their types: Image, LayerWeights, AdamState, …), from the full source.
-    const declDir = path.join(work, "decl");
-    compile(ts, sourceFiles(SRC), { ...base, outDir: declDir, declaration: true, emitDeclarationOnly: true, sourceMap: false, declarationMap: false }, "src/");
+    // 2. Declarations of the check modules (their types: Image, LayerWeights, AdamState, …), from `npm run build`.
     fs.mkdirSync(path.join(outDist, "exercises"), { recursive: true });
-    for (const f of fs.readdirSync(path.join(declDir, "exercises"))) fs.copyFileSync(path.join(declDir, "exercises", f), path.join(outDist, "exercises", f));
+    for (const f of sourceFiles(exercisesDir)) {
+      const decl = path.join(dist, "exercises", path.basename(f, ".ts") + ".d.ts");
+      if (!fs.existsSync(decl) || fs.statSync(decl).mtimeMs < fs.statSync(f).mtimeMs) throw new Error(`${path.relative(REPO, decl)} is missing or older than its source: run npm run build first.`);
+      fs.copyFileSync(decl, path.join(outDist, "exercises", path.basename(decl)));
+    }
     // 3. The check modules, with the answer-bearing modules they import inlined.
     const withAnswers = new Set(answers.map((a) => path.join(SRC, a.file)));
     const entries = sourceFiles(exercisesDir);
