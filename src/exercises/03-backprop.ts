@@ -10,12 +10,7 @@ import { gradientCheck } from "../scratch/gradient-check";
 import { sigmoid, sigmoidDeriv } from "../scratch/activations";
 import { value } from "../scratch/value";
 
-/** The function of the chain-rule exercise: f(x) = log(1 + (2x + 1)²). */
-export function chainRuleFunction(x: number): number {
-  return Math.log(1 + (2 * x + 1) ** 2);
-}
-
-/** f'(x) by reverse-mode autodiff through the Value graph of f: exact up to float64 rounding. */
+/** f'(x) of the exercise's f(x) = log(1 + (2x + 1)²), by reverse-mode autodiff through its Value graph: exact up to float64 rounding. */
 function exactDerivative(x: number): number {
   const v = value(x);
   v.mul(2).add(1).pow(2).add(1).log().backward();
@@ -79,7 +74,7 @@ export interface DenseGrads { dW: number[][]; db: number[]; dx: number[] }
 export type DenseBackward = (x: number[], W: number[][], b: number[], dOut: number[]) => DenseGrads;
 
 /** Forward pass of the exercise's layer, a = tanh(W x + b). */
-export function denseTanhForward(x: ArrayLike<number>, W: number[][], b: ArrayLike<number>): number[] {
+function denseTanhForward(x: ArrayLike<number>, W: number[][], b: ArrayLike<number>): number[] {
   return W.map((row, j) => Math.tanh(row.reduce((s, w, i) => s + w * x[i], b[j])));
 }
 
