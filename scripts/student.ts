@@ -131,6 +131,7 @@ export function studentCopy(lab: Notebook, labName: string): Notebook {
 // - a tagged function that nothing else in its module uses is deleted;
 // - one that its module uses (ACTIVATIONS uses sigmoidDeriv, trainPerceptron
 //   uses perceptronUpdate) stays as a private function, no longer exported;
+// - a barrel's `export { … } from` drops it;
 // - another module importing a tagged function is a build error, so the rule
 //   cannot be broken by accident.
 // The exercise checks still need the reference answers. Each check module
@@ -195,6 +196,28 @@ export function stripAnswers(ts: typeof import("typescript"), text: string, file
   return { text: out, answers };
 }
 
+/**
+ * A barrel's `export { … } from "./x"` without the names that are answers in
+ * ./x (`answersOf` maps a resolved source path to its answer names).
+ */
+export function stripReExports(ts: typeof import("typescript"), text: string, file: string, answersOf: (target: string) => Set<string>): string {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2020, true);
+  const edits: { start: number; end: number; replacement: string }[] = [];
+  for (const stmt of sf.statements) {
+    if (!ts.isExportDeclaration(stmt) || !stmt.moduleSpecifier || !ts.isStringLiteral(stmt.moduleSpecifier) || !stmt.exportClause || !ts.isNamedExports(stmt.exportClause)) continue;
+    const spec = stmt.moduleSpecifier.text;
+    if (!spec.startsWith(".")) continue;
+    const names = answersOf(path.resolve(path.dirname(file), spec) + ".ts");
+    const keep = stmt.exportClause.elements.filter((e) => !names.has((e.propertyName ?? e.name).text));
+    if (keep.length === stmt.exportClause.elements.length) continue;
+    const replacement = keep.length ? `export { ${keep.map((e) => e.getText(sf)).join(", ")} } from ${stmt.moduleSpecifier.getText(sf)};` : "";
+    edits.push({ start: stmt.getStart(sf), end: stmt.getEnd(), replacement });
+  }
+  let out = text;
+  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.replacement + out.slice(e.end);
+  return out;
+}
+
 /** Every `@answer` tag in src/. */
 export function answerTags(): AnswerTag[] {
   const ts = require("typescript") as typeof import("typescript");
@@ -234,14 +257,19 @@ export async function buildStudentDist(outDist: string): Promise<AnswerTag[]> {
     // 1. The library without the answers (the check modules come in step 3).
     const answers: AnswerTag[] = [];
     const exercisesDir = path.join(SRC, "exercises");
-    const stripped: string[] = [];
-    for (const f of sourceFiles(SRC)) {
-      if (path.dirname(f) === exercisesDir) continue;
+    const library = sourceFiles(SRC).filter((f) => path.dirname(f) !== exercisesDir);
+    const texts = new Map<string, string>();
+    for (const f of library) {
       const r = stripAnswers(ts, fs.readFileSync(f, "utf8"), f);
       answers.push(...r.answers);
+      texts.set(f, r.text);
+    }
+    const answersOf = (target: string) => new Set(answers.filter((a) => path.join(SRC, a.file) === target).map((a) => a.name));
+    const stripped: string[] = [];
+    for (const f of library) {
       const out = path.join(work, "src", path.relative(SRC, f));
       fs.mkdirSync(path.dirname(out), { recursive: true });
-      fs.writeFileSync(out, r.text);
+      fs.writeFileSync(out, stripReExports(ts, texts.get(f)!, f, answersOf));
       stripped.push(out);
     }
     const base = compilerOptions(ts);

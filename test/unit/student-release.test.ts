@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import ts from "typescript";
-import { answerTags, buildStudentDist, stripAnswers, studentCopy } from "../../scripts/student";
+import { answerTags, buildStudentDist, stripAnswers, stripReExports, studentCopy } from "../../scripts/student";
 
 const repo = path.resolve(__dirname, "..", "..");
 let out = "";
@@ -116,6 +116,12 @@ test("stripAnswers deletes an unused answer and keeps a used one private", () =>
   assert.doesNotMatch(r.text, /function one/);
   assert.match(r.text, /\nfunction two\(\)/);
   assert.match(r.text, /export function three/);
+});
+
+test("stripReExports drops an answer from a barrel and keeps the rest", () => {
+  const text = 'export { Scaler, fitScaler, applyScaler as apply } from "./scaler";\nexport { other } from "./other";\n';
+  const out = stripReExports(ts, text, path.join(repo, "src", "data", "index.ts"), (t) => new Set(t.endsWith("scaler.ts") ? ["fitScaler", "applyScaler"] : []));
+  assert.equal(out, 'export { Scaler } from "./scaler";\nexport { other } from "./other";\n');
 });
 
 test("the student library exports no @answer function, at run time or in its types", () => {
