@@ -7,7 +7,8 @@
 # and, where a C compiler and OpenBLAS exist (installed as root with apt), builds
 # the optional native BLAS addon (native/build.sh); LABS_NATIVE=0 skips it.
 # Extra Debian packages for the test suite (kernel conformance tests, headless
-# Chromium) are installed too where apt is available; SETUP_NO_TEST_TOOLS=1 skips them.
+# Chromium, bubblewrap for the grader's sandbox) are installed too where apt is available;
+# SETUP_NO_TEST_TOOLS=1 skips them.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -64,7 +65,7 @@ fi
 
 # --- Jupyter -------------------------------------------------------------------
 apt_packages="jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook"
-test_packages="python3-jupyter-kernel-test chromium"
+test_packages="python3-jupyter-kernel-test chromium bubblewrap"
 
 if py="$(scripts/jupyter-python.sh)"; then
   say "Jupyter found: $py"

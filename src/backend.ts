@@ -13,6 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { installNativeKernels, installWasmTrainingKernels } from "./wasm";
 import { loadNativeBlas } from "./native";
 import { markShown } from "./display";
+import { BACKEND_PREFIX } from "./report";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -105,5 +106,5 @@ export function describeBackend(info: BackendInfo): string {
     return `Backend: wasm + native BLAS (${info.native.blas}${threads}), TensorFlow.js ${info.tfjsVersion}`;
   }
   const note = info.name === "tensorflow" ? "native libtensorflow" : info.name === "wasm" ? "WebAssembly + course training kernels" : "pure JavaScript (slow)";
-  return `Backend: ${info.name} (${note}), TensorFlow.js ${info.tfjsVersion}`;
+  return `${BACKEND_PREFIX}${info.name} (${note}), TensorFlow.js ${info.tfjsVersion}`;
 }
