@@ -279,7 +279,7 @@ export class Replay {
     }));
     const ms = this.opts.frameMs ?? 300;
     const still = { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } };
-    const many = this.frames.length > 8;
+    const many = this.frames.length > 8 || this.frames.reduce((n, f) => n + f.name.length, 0) > 80;
     const layout: Record<string, unknown> = {
       title: this.opts.title ? { text: this.opts.title } : undefined,
       margin: { l: 60, r: 20, t: 50, b: 20 },
@@ -295,20 +295,20 @@ export class Replay {
       layout[axis] = { ...given, range: [round3(lo - pad), round3(hi + pad)], autorange: false };
     }
     layout.sliders = [{
-      active: 0, x: 0.12, len: 0.88, y: 0, yanchor: "top", pad: { t: 30, b: 10 },
+      active: 0, x: 0.12, len: 0.88, y: 0, yanchor: "top", pad: { t: 55, b: 10 },
       currentvalue: { visible: true, xanchor: "left", font: { size: 13, color: "#333" } },
       // With many frames the tick labels would overlap: hide them, the current value names the frame.
       font: many ? { color: "rgba(0,0,0,0)" } : { size: 10 },
       steps: this.frames.map((f) => ({ label: f.name, method: "animate", args: [[f.name], still] })),
     }];
     layout.updatemenus = [{
-      type: "buttons", direction: "left", showactive: false, x: 0.1, xanchor: "right", y: 0, yanchor: "top", pad: { t: 40, r: 10 },
+      type: "buttons", direction: "left", showactive: false, x: 0.1, xanchor: "right", y: 0, yanchor: "top", pad: { t: 75, r: 10 },
       buttons: [
         { label: "Play", name: "play", method: "animate", args: [null, { fromcurrent: true, frame: { duration: ms, redraw: true }, transition: { duration: 0 } }] },
         { label: "Pause", name: "pause", method: "animate", args: [[null], still] },
       ],
     }];
-    const height = typeof layout.height === "number" ? layout.height : 480;
+    const height = typeof layout.height === "number" ? layout.height : 520;
     layout.height = height;
     return { data: [...this.below, ...this.frames[0].data, ...this.above], layout, frames };
   }
