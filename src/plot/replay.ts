@@ -131,9 +131,10 @@ export interface PanelGrid {
 
 /**
  * n small panels in rows of `cols` (Playground-style: one per hidden unit),
- * each with its own axes, optionally with titles and a shared axis range.
+ * each with its own axes, optionally with titles, a shared axis range, and
+ * `square` cells (one unit of x as long as one of y: images, filters).
  */
-export function panelGrid(n: number, opts: { cols?: number; gap?: number; titles?: string[]; xRange?: [number, number]; yRange?: [number, number]; hideTicks?: boolean } = {}): PanelGrid {
+export function panelGrid(n: number, opts: { cols?: number; gap?: number; titles?: string[]; xRange?: [number, number]; yRange?: [number, number]; hideTicks?: boolean; square?: boolean } = {}): PanelGrid {
   if (!Number.isInteger(n) || n < 1) throw new Error(`panelGrid: n must be a positive whole number of panels, got ${n}.`);
   if (opts.titles && opts.titles.length !== n) throw new Error(`panelGrid: ${opts.titles.length} titles for ${n} panels.`);
   const cols = Math.min(n, opts.cols ?? n), rows = Math.ceil(n / cols), gap = opts.gap ?? 0.04;
@@ -146,7 +147,7 @@ export function panelGrid(n: number, opts: { cols?: number; gap?: number; titles
     const x = [c * (w + gap), c * (w + gap) + w], y = [1 - r * (h + gap) - h, 1 - r * (h + gap)];
     const ticks = opts.hideTicks ? { showticklabels: false, ticks: "" } : {};
     layout[`xaxis${s}`] = { domain: x.map(round3), anchor: `y${s}`, range: opts.xRange, ...ticks };
-    layout[`yaxis${s}`] = { domain: y.map(round3), anchor: `x${s}`, range: opts.yRange, ...ticks };
+    layout[`yaxis${s}`] = { domain: y.map(round3), anchor: `x${s}`, range: opts.yRange, ...ticks, ...(opts.square ? { scaleanchor: `x${s}`, constrain: "domain" } : {}) };
     axes.push({ xaxis: `x${s}`, yaxis: `y${s}` });
     if (opts.titles) annotations.push({ text: opts.titles[k], x: round3((x[0] + x[1]) / 2), y: round3(y[1]), xref: "paper", yref: "paper", xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 11 } });
   }

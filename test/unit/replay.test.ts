@@ -178,6 +178,7 @@ test("panelGrid lays out one small panel per unit with its own axes", () => {
   assert.equal((p.layout.xaxis2 as { anchor: string }).anchor, "y2");
   assert.equal((p.layout.annotations as unknown[]).length, 5);
   assert.throws(() => panelGrid(3, { titles: ["a"] }), /1 titles for 3 panels/);
+  assert.equal((panelGrid(2, { square: true }).layout.yaxis2 as { scaleanchor: string }).scaleanchor, "x2");
   // Traces on those panels are accepted frame after frame.
   const r = new Replay({ maxFrames: 2, layout: p.layout });
   const xs = axis(4), ys = axis(4);
