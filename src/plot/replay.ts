@@ -122,6 +122,27 @@ export function gridTrace(z: ArrayLike<number>[], opts: GridOptions): Trace {
   return trace;
 }
 
+/**
+ * Per-unit activation maps (Playground-style replays): evaluates `activations`
+ * once on every point of the xs×ys grid (an n×2 Float64Array, rows of y, as
+ * decisionGrid orders them) and splits its n×units row-major result into one
+ * ny×nx grid per unit, ready for gridTrace. E.g. for a tf model's hidden layer:
+ * `unitGrids((p) => hiddenModel.predict(tf.tensor2d(p, [p.length / 2, 2])).dataSync(), 8, xs, ys)`.
+ */
+export function unitGrids(activations: (points: Float64Array) => ArrayLike<number>, units: number, xs: ArrayLike<number>, ys: ArrayLike<number>): number[][][] {
+  if (!Number.isInteger(units) || units < 1) throw new Error(`unitGrids: units must be a positive whole number, got ${units}.`);
+  const nx = xs.length, ny = ys.length;
+  const pts = new Float64Array(nx * ny * 2);
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+    pts[2 * (j * nx + i)] = xs[i];
+    pts[2 * (j * nx + i) + 1] = ys[j];
+  }
+  const v = activations(pts);
+  if (v.length !== nx * ny * units) throw new Error(`unitGrids: the activations have ${v.length} values, but ${nx * ny} grid points × ${units} units need ${nx * ny * units}; return one row of ${units} values per point.`);
+  return Array.from({ length: units }, (_, u) =>
+    Array.from({ length: ny }, (_, j) => Array.from({ length: nx }, (_, i) => v[(j * nx + i) * units + u])));
+}
+
 export interface PanelGrid {
   /** Axis names of each panel, in reading order: pass them to traces as xaxis/yaxis. */
   axes: { xaxis: string; yaxis: string }[];
@@ -272,7 +293,7 @@ export class Replay {
     const indices = Array.from({ length: k }, (_, i) => nb + i);
     // A frame only carries what changes: keys equal in every frame stay in the drawn trace (plotly merges frame data into it).
     const varying = this.frames[0].data.map((t0, i) => new Set(Object.keys(t0).filter((key) =>
-      key === "type" || this.frames.some((f) => JSON.stringify(f.data[i][key]) !== JSON.stringify(t0[key])))));
+      this.frames.some((f) => JSON.stringify(f.data[i][key]) !== JSON.stringify(t0[key])))));
     const frames = this.frames.map((f) => ({
       name: f.name,
       data: f.data.map((t, i) => Object.fromEntries(Object.entries(t).filter(([key]) => varying[i].has(key) || !(key in this.frames[0].data[i])))),

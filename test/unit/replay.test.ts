@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Replay, gridTrace, panelGrid, spreadSteps, round3, figureHtml, figureText, decisionGrid } from "../../src/plot";
+import { Replay, gridTrace, panelGrid, unitGrids, spreadSteps, round3, figureHtml, figureText, decisionGrid } from "../../src/plot";
 import { DEFAULT_MAX_FRAMES, FAST_MAX_FRAMES } from "../../src/plot/replay";
 
 /** Decodes a gridTrace's z back to numbers (what plotly.js does with the typed-array spec). */
@@ -184,4 +184,28 @@ test("panelGrid lays out one small panel per unit with its own axes", () => {
   const xs = axis(4), ys = axis(4);
   for (const e of [1, 2]) r.record(`epoch ${e}`, p.axes.map((a) => gridTrace(grid(4, () => e / 3), { xs, ys, xaxis: a.xaxis, yaxis: a.yaxis })));
   assert.equal(r.figure().data.length, 5);
+});
+
+test("unitGrids splits per-point activations into one grid per unit, in decisionGrid's order", () => {
+  const xs = [0, 1, 2], ys = [10, 20];
+  let calls = 0;
+  // Two "units": x + y and x − y at every grid point.
+  const g = unitGrids((p) => { calls++; const out: number[] = []; for (let k = 0; k < p.length / 2; k++) out.push(p[2 * k] + p[2 * k + 1], p[2 * k] - p[2 * k + 1]); return out; }, 2, xs, ys);
+  assert.equal(calls, 1, "one batched call");
+  assert.deepEqual(g[0], [[10, 11, 12], [20, 21, 22]]);
+  assert.deepEqual(g[1], [[-10, -9, -8], [-20, -19, -18]]);
+  const dg = decisionGrid((a, b) => a * 100 + b, [0, 0, 1, 1], 4);
+  assert.deepEqual(unitGrids((p) => Array.from({ length: p.length / 2 }, (_, k) => p[2 * k] * 100 + p[2 * k + 1]), 1, dg.xs, dg.ys)[0], dg.z, "same layout as decisionGrid");
+  assert.throws(() => unitGrids(() => [1, 2, 3], 2, xs, ys), /3 values, but 6 grid points × 2 units need 12/);
+  // An 8-8-2 Playground-style replay: 16 hidden-unit panels + 2 outputs on a 16×16 grid, 40 frames, under the cap
+  // (a 20×20 grid would need about 460 kB at 40 frames: over the cap, so fewer frames).
+  const panels = panelGrid(18, { cols: 6, square: true, hideTicks: true });
+  const r = new Replay({ maxFrames: 40, layout: panels.layout });
+  const ax = axis(16);
+  for (let e = 0; e < 40; e++) {
+    const grids = unitGrids((p) => Array.from({ length: (p.length / 2) * 18 }, (_, k) => Math.tanh(p[2 * Math.floor(k / 18)] * ((k % 18) - 9 + e / 10))), 18, ax, ax);
+    r.record(`epoch ${e}`, panels.axes.map((a, u) => gridTrace(grids[u], { xs: ax, ys: ax, range: [-1, 1], ...a })));
+  }
+  console.log(`# 8-8-2 replay, 18 panels of 16×16, 40 frames: ${(r.bytes / 1000).toFixed(1)} kB`);
+  assert.ok(r.bytes < r.maxBytes);
 });
