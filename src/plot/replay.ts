@@ -289,15 +289,17 @@ export class Replay {
   /** The replay as one plotly figure: the first frame drawn, every frame in `frames`, slider and play/pause. */
   figure(): Figure & { frames: Trace[] } {
     if (this.frames.length === 0) throw new Error("Replay: nothing was recorded; call record(label, traces) during training before showing the replay.");
-    const nb = this.below.length, k = this.frames[0].data.length;
-    const indices = Array.from({ length: k }, (_, i) => nb + i);
-    // A frame only carries what changes: keys equal in every frame stay in the drawn trace (plotly merges frame data into it).
-    const varying = this.frames[0].data.map((t0, i) => new Set(Object.keys(t0).filter((key) =>
+    const nb = this.below.length;
+    // A frame only carries what changes: keys equal in every frame stay in the drawn trace (plotly merges frame
+    // data into it), and a trace that never changes is left out of the frames altogether.
+    const first = this.frames[0].data;
+    const varying = first.map((t0, i) => new Set([...new Set(this.frames.flatMap((f) => Object.keys(f.data[i])))].filter((key) =>
       this.frames.some((f) => JSON.stringify(f.data[i][key]) !== JSON.stringify(t0[key])))));
+    const moving = first.map((_, i) => i).filter((i) => varying[i].size > 0);
     const frames = this.frames.map((f) => ({
       name: f.name,
-      data: f.data.map((t, i) => Object.fromEntries(Object.entries(t).filter(([key]) => varying[i].has(key) || !(key in this.frames[0].data[i])))),
-      traces: indices,
+      data: moving.map((i) => Object.fromEntries(Object.entries(f.data[i]).filter(([key]) => varying[i].has(key)))),
+      traces: moving.map((i) => nb + i),
     }));
     const ms = this.opts.frameMs ?? 300;
     const still = { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } };

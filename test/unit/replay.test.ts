@@ -68,6 +68,12 @@ test("a replay is one figure: first frame drawn, every frame named, slider and p
   assert.deepEqual({ ...fig.data[1], ...(fig.frames[0].data as object[])[0] }, fig.data[1], "the figure starts at the first frame");
   assert.equal(fig.data[1].mode, "lines");
   assert.ok(!("mode" in (fig.frames[5].data as object[])[0]), "a key equal in every frame is not repeated in the frames");
+  // A trace that is the same in every frame stays out of the frames.
+  const r2 = new Replay({ maxFrames: 3 });
+  for (let t = 0; t < 3; t++) r2.record(`t${t}`, [{ type: "scatter", x: [0, 1], y: [1, 0] }, { type: "scatter", x: [0, t], y: [0, t] }]);
+  const f2 = r2.figure();
+  assert.deepEqual(f2.frames[2], { name: "t2", data: [{ x: [0, 2], y: [0, 2] }], traces: [1] });
+  assert.equal(f2.data.length, 2);
   assert.deepEqual(fig.frames[9].traces, [1], "frames replace only the animated trace");
   assert.deepEqual((fig.frames[9].data as Record<string, unknown>[])[0].x, [0, 3], "values as recorded (rounded)");
   assert.deepEqual((fig.frames[3].data as Record<string, unknown>[])[0].y, [0, -0.429], "3 significant digits");
