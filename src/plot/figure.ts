@@ -17,6 +17,8 @@ import { markShown } from "../display";
 export interface Figure {
   data: Array<Record<string, unknown>>;
   layout?: Record<string, unknown>;
+  /** Animation frames (replays, src/plot/replay.ts). */
+  frames?: Array<Record<string, unknown>>;
 }
 
 let plotlyLoaded = false;
@@ -42,11 +44,11 @@ const DEFAULT_LAYOUT = { margin: { l: 60, r: 20, t: 50, b: 50 }, height: 400, te
 export function figureHtml(fig: Figure, id = uniqueId("nnlab-fig")): string {
   const layout = { ...DEFAULT_LAYOUT, ...(fig.layout ?? {}) };
   const height = typeof layout.height === "number" ? layout.height : 400;
-  const json = JSON.stringify({ data: fig.data, layout }).replace(/</g, "\\u003c");
+  const json = JSON.stringify({ data: fig.data, layout, frames: fig.frames }).replace(/</g, "\\u003c");
   return [
     `<div id="${id}" class="nnlab-figure" style="width:100%;min-height:${height}px"></div>`,
     `<script type="text/javascript">(function(){var el=document.getElementById(${JSON.stringify(id)});var fig=${json};var tries=0;`,
-    `function draw(){if(window.Plotly){window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});}`,
+    `function draw(){if(window.Plotly){window.Plotly.newPlot(el,{data:fig.data,layout:fig.layout,frames:fig.frames,config:{responsive:true,displaylogo:false}});}`,
     `else if(++tries<600){setTimeout(draw,50);}`,
     `else{el.textContent="plotly.js did not load: restart the kernel and run the notebook from the top.";}}draw();})();</script>`,
   ].join("\n");
@@ -56,7 +58,8 @@ export function figureHtml(fig: Figure, id = uniqueId("nnlab-fig")): string {
 export function figureText(fig: Figure): string {
   const title = (fig.layout?.title as { text?: string } | string | undefined) ?? "";
   const t = typeof title === "string" ? title : title.text ?? "";
-  return `<Figure${t ? ` "${t}"` : ""}: ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}>`;
+  const frames = fig.frames?.length ? `, ${fig.frames.length} frames` : "";
+  return `<Figure${t ? ` "${t}"` : ""}: ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}${frames}>`;
 }
 
 /**

@@ -4,7 +4,10 @@
 # The figure counts to expect come from the fast-mode executed copies that the
 # "labs in fast mode" step leaves in build/notebooks/; if they are missing (the
 # step run on its own) or not from fast mode, the labs named in BROWSER_LABS
-# are executed here first. Screenshots: build/screenshots/.
+# are executed here first. On both pages every replay (src/plot/replay.ts) is
+# scrubbed to its last frame with the mouse (test/browser/replay-check.ts).
+# Screenshots: build/screenshots/ (a replay's first and last frame as
+# <lab>.<page>.replay-<k>.first.png / .last.png).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 labs="${BROWSER_LABS:-01-perceptron}"
