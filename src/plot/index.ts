@@ -3,3 +3,4 @@ export { Figure, showFigure, figureHtml, figureText, plotlyLoaderHtml, ensurePlo
 export { AxisOptions, Series, Predictor, plotLines, plotPoints2d, pointTraces, plotDecisionBoundary, decisionGrid, plotTrainingCurves, trainingCurvesFigure, plotImages, plotHeatmap } from "./charts";
 export { LiveCurves, liveTrainingCurves } from "./live";
 export { inKernel, displayBundle } from "./display";
+export { UnitGridOptions, unitGridFigure, plotUnitGrid } from "./units";
