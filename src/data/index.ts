@@ -3,3 +3,5 @@ export { ImageSet, MnistSplit, loadMnist, mnistSplits, subset } from "./mnist";
 export { TabularSet, IRIS_FEATURES, loadIris, selectIris } from "./iris";
 export { Dataset2d, ToyOptions, makeBlobs, makeXor, makeCircles, makeMoons, makeSpirals, pointAt } from "./toy";
 export { packageDir } from "./package-path";
+export { AugmentOptions, shiftRotate, augmentImages } from "./augment";
+export { FASHION_CLASSES, FashionMnist, FashionOptions, loadFashionMnist } from "./fashion-mnist";
