@@ -60,8 +60,8 @@ export function checkBroadcastShape(broadcastShape: (a: number[], b: number[]) =
   passed(ex, `${pairs.length} pairs of shapes, ${pairs.filter(([a, b]) => tfBroadcastShape(a, b) === undefined).length} of them incompatible`);
 }
 
-/** Column-wise (x − mean) / std over the rows, in float64 (population std, as tf.moments gives). @answer 00-tensorflow-js/standardize */
-export function standardizeRows(rows: number[][]): number[][] {
+/** Column-wise (x − mean) / std over the rows, in float64 (population std, as tf.moments gives): the check's own reference. */
+function standardizeRows(rows: number[][]): number[][] {
   const n = rows.length, d = rows[0].length;
   const mean = Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / n);
   const std = Array.from({ length: d }, (_, j) => Math.sqrt(rows.reduce((s, r) => s + (r[j] - mean[j]) ** 2, 0) / n));

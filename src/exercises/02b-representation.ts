@@ -19,7 +19,7 @@ export interface OneHiddenLayer {
 }
 
 /** Evaluates a one-hidden-layer network with activation g at x. */
-export function oneHiddenLayerOutput(net: OneHiddenLayer, g: (z: number) => number, x: number): number {
+function oneHiddenLayerOutput(net: OneHiddenLayer, g: (z: number) => number, x: number): number {
   let out = net.b2;
   for (let j = 0; j < net.w1.length; j++) out += net.w2[j] * g(net.w1[j] * x + net.b1[j]);
   return out;
@@ -35,7 +35,7 @@ function checkShape(ex: string, net: unknown, maxUnits?: number): OneHiddenLayer
 }
 
 /** h·(σ(s(x − a)) − σ(s(x − b))): the bump the exercise asks for. */
-export function sigmoidBumpValue(a: number, b: number, height: number, steepness: number, x: number): number {
+function sigmoidBumpValue(a: number, b: number, height: number, steepness: number, x: number): number {
   return height * (sigmoid(steepness * (x - a)) - sigmoid(steepness * (x - b)));
 }
 
@@ -65,7 +65,7 @@ export function checkSigmoidBump(bump: (a: number, b: number, height: number, st
 }
 
 /** The piecewise-linear function through the knots (xs sorted increasingly), at x in [xs[0], xs[n−1]]. */
-export function interpolate(xs: readonly number[], ys: readonly number[], x: number): number {
+function interpolate(xs: readonly number[], ys: readonly number[], x: number): number {
   let i = 0;
   while (i < xs.length - 2 && x > xs[i + 1]) i++;
   return ys[i] + ((ys[i + 1] - ys[i]) * (x - xs[i])) / (xs[i + 1] - xs[i]);

@@ -236,3 +236,9 @@ test("minimize whileDecreasing: stops at the last step that lowered the loss", (
   for (let t = 1; t <= mom.stoppedAt!; t++) assert.ok(mom.losses[t] < mom.losses[t - 1]);
   assert.equal(mom.path.length, 2 * (mom.stoppedAt! + 1));
 });
+
+test("linregBatchStepReference: one batch step of the lecture's rule, errors at the old weights", () => {
+  // h(x) = 0.5x + 1 on (0, 2), (2, 2): errors 1 and 0, so w0 += α·1, w1 += α·(1·0 + 0·2)
+  assert.deepEqual(O.linregBatchStepReference(1, 0.5, [0, 2], [2, 2], 0.1), [1.1, 0.5]);
+  assert.throws(() => O.linregBatchStepReference(0, 0, [1, 2], [1], 0.1), /linregBatchStep: 2 inputs but 1 targets\./);
+});
