@@ -4,3 +4,4 @@ export { AxisOptions, Series, Predictor, plotLines, plotPoints2d, pointTraces, p
 export { LiveCurves, liveTrainingCurves } from "./live";
 export { inKernel, displayBundle } from "./display";
 export { Replay, ReplayOptions, GridOptions, PanelGrid, gridTrace, panelGrid, unitGrids, spreadSteps, round3 } from "./replay";
+export { UnitGridOptions, unitGridFigure, plotUnitGrid } from "./units";
