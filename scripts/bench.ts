@@ -1,13 +1,23 @@
 /**
  * Training benchmark: `npm run bench -- --recipe mlp|cnn|gemm [--epochs N] [--n-train N]
- * [--backend wasm|cpu|tensorflow] [--loop train|fit] [--seed S] [--seeds K] [--torch] [--torch-threads T]`
+ * [--backend wasm|cpu|tensorflow] [--loop train|fit] [--seed S] [--seeds K]
+ * [--torch] [--torch-threads T] [--sides LIST] [--repeat K]`
  *
  * Prints one JSON line per run:
- *   {recipe, backend, n_train, epochs, train_s, epoch_s, test_acc, peak_rss_mb,
+ *   {recipe, backend, native, n_train, epochs, train_s, epoch_s, test_acc, peak_rss_mb,
  *    tensors_after_minus_before, loop, gflop_per_epoch, gflops}
- * `--torch` then runs scripts/bench_torch.py (Debian's python3-torch) on the same
- * recipe and data and prints its line and a ratio line, so both are measured in
- * one run on the same machine.
+ *
+ * Side by side (`--torch`, `--sides` or `--repeat`): every side runs in its own
+ * process, one after the other, round after round (`--repeat K` rounds), so a
+ * change in the machine's load hits all sides alike. The sides are
+ * `native` (wasm + the native BLAS, all cores), `native1` (the same on one
+ * thread), `wasm` (LABS_NATIVE=0), `cpu`, and `torch1`/`torch2` (PyTorch,
+ * scripts/bench_torch.py with Debian's python3-torch, on 1 or 2 threads).
+ * `--torch` alone means native, wasm, torch1 and torch2 (`--torch-threads T`:
+ * torchT only). It ends with one summary line per side: the median epoch time
+ * and GFLOP/s over the rounds, and the ratio to the better PyTorch median, plus
+ * the load average before and after (os.loadavg), since other work on the
+ * machine changes every figure.
  *
  * `--seeds K` repeats the run for seeds S, S+1, …, S+K−1 (each side) and ends
  * with a summary line of the test accuracies (mean, sample sd, min, max):
@@ -26,6 +36,7 @@
  * dropout 0.5, dense 10 softmax, Adam, batch 128. Test accuracy is on the 10,000 MNIST test images.
  */
 import { spawnSync } from "child_process";
+import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend";
@@ -36,10 +47,19 @@ import { evaluateModel, trainModel, type ClassificationData } from "../src/train
 
 type Recipe = "mlp" | "cnn" | "gemm";
 
-interface Args { recipe: Recipe; epochs: number; nTrain: number; backend?: string; loop: "train" | "fit"; torch: boolean; torchThreads: number; seed: number; seeds: number }
+interface Args {
+  recipe: Recipe; epochs: number; nTrain: number; backend?: string; loop: "train" | "fit"; torch: boolean; torchThreads: number;
+  seed: number; seeds: number; sides?: Side[]; repeat: number; child: boolean;
+}
+
+const SIDES = ["native", "native1", "wasm", "cpu", "torch1", "torch2"] as const;
+/** One of SIDES, or torchT for PyTorch on T threads. */
+type Side = string;
+const USAGE = "Usage: npm run bench -- --recipe mlp|cnn|gemm [--epochs N] [--n-train N] [--backend wasm|cpu|tensorflow] [--loop train|fit] " +
+  "[--seed S] [--seeds K] [--torch] [--torch-threads T] [--sides native,native1,wasm,cpu,torch1,torch2] [--repeat K]";
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { recipe: "mlp", epochs: 1, nTrain: 60000, loop: "train", torch: false, torchThreads: 0, seed: 42, seeds: 1 };
+  const args: Args = { recipe: "mlp", epochs: 1, nTrain: 60000, loop: "train", torch: false, torchThreads: 0, seed: 42, seeds: 1, repeat: 1, child: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -67,7 +87,14 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--torch-threads") args.torchThreads = int("--torch-threads");
     else if (a === "--seed") args.seed = int("--seed");
     else if (a === "--seeds") args.seeds = int("--seeds");
-    else throw new Error(`Unknown option ${a}. Usage: npm run bench -- --recipe mlp|cnn|gemm [--epochs N] [--n-train N] [--backend wasm|cpu|tensorflow] [--loop train|fit] [--seed S] [--seeds K] [--torch] [--torch-threads T]`);
+    else if (a === "--repeat") args.repeat = int("--repeat");
+    else if (a === "--child") args.child = true;
+    else if (a === "--sides") {
+      const list = value().split(",").map((x) => x.trim()).filter(Boolean);
+      const bad = list.filter((x) => !(SIDES as readonly string[]).includes(x) && !/^torch[1-9]\d*$/.test(x));
+      if (bad.length || !list.length) throw new Error(`--sides: unknown side(s) ${bad.join(", ") || "(none)"}; use a comma list of ${SIDES.join(", ")}.`);
+      args.sides = list as Side[];
+    } else throw new Error(`Unknown option ${a}. ${USAGE}`);
   }
   return args;
 }
@@ -122,6 +149,15 @@ function trainingFlopsPerExample(model: tf.LayersModel): number {
   return flops;
 }
 
+/** GFLOP of one epoch of the recipe (trainingFlopsPerExample × n), from a model built on the cpu backend. */
+function gflopPerEpoch(args: Args): number {
+  const { model, optimizer } = buildModel(args.recipe as "mlp" | "cnn", args.seed);
+  const flops = trainingFlopsPerExample(model) * Math.min(args.nTrain, 60000);
+  model.dispose();
+  optimizer.dispose();
+  return round(flops / 1e9, 1);
+}
+
 function toData(set: { images: Float32Array; labels: Uint8Array; n: number }, inputShape: number[]): ClassificationData {
   return { x: set.images, y: set.labels, n: set.n, inputShape, numClasses: 10 };
 }
@@ -161,7 +197,7 @@ async function runTfjs(args: Args): Promise<Record<string, unknown>> {
   if (optimizer.getClassName() === "Momentum") (optimizer as unknown as { c: tf.Tensor }).c.dispose();
   const trainS = epochTimes.reduce((a, b) => a + b, 0);
   return {
-    recipe: args.recipe, backend: info.name, n_train: train.n, epochs: args.epochs,
+    recipe: args.recipe, backend: info.name, native: info.native ? `${info.native.blas}, ${info.native.threads} threads` : null, n_train: train.n, epochs: args.epochs,
     train_s: round(trainS, 2), epoch_s: round(trainS / epochTimes.length, 2), test_acc: round(ev.acc, 4),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
     tensors_after_minus_before: tf.memory().numTensors - before,
@@ -229,54 +265,115 @@ async function runGemm(args: Args): Promise<Record<string, unknown>> {
     rates[c.name] = round(best, 2);
     tf.dispose([a, b]);
   }
-  return { recipe: "gemm", backend: info.name, gflops: rates };
+  return { recipe: "gemm", backend: info.name, native: info.native ? `${info.native.blas}, ${info.native.threads} threads` : null, gflops: rates };
 }
 
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.recipe === "gemm") {
-    const ours = await runGemm(args);
-    console.log(JSON.stringify(ours));
-    const ref = args.torch ? runTorch(args) : undefined;
-    if (ref) {
-      console.log(JSON.stringify(ref));
-      const o = ours.gflops as Record<string, number>, t = ref.gflops as Record<string, number>;
-      console.log(JSON.stringify({ recipe: "gemm", ratio: `pytorch/${ours.backend} throughput`, by_case: Object.fromEntries(Object.keys(o).map((k) => [k, round(t[k] / o[k], 2)])) }));
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b), m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+const load = () => os.loadavg().map((x) => round(x, 2));
+
+/** The sides of a side-by-side run: --sides, or what --torch asks for. */
+function sidesOf(args: Args): Side[] {
+  if (args.sides) return args.sides;
+  const torch = !args.torch ? [] : args.torchThreads ? [`torch${args.torchThreads}`] : ["torch1", "torch2"];
+  return ["native", "wasm", ...torch];
+}
+
+/** Runs one side once, in its own process; undefined (after saying why) if it cannot run. */
+function runSide(args: Args, side: Side, seed: number): Record<string, unknown> | undefined {
+  if (side.startsWith("torch")) {
+    const r = runTorch({ ...args, seed, torchThreads: Number(side.slice("torch".length)) });
+    return r && { side, ...r, ...(args.recipe !== "gemm" ? { gflop_per_epoch: gflopPerEpoch(args), gflops: round((gflopPerEpoch(args) * args.epochs) / (r.train_s as number), 2) } : {}) };
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, LABS_BACKEND: side === "cpu" ? "cpu" : "wasm", LABS_NATIVE: side.startsWith("native") ? "1" : "0" };
+  if (side === "native1") env.OPENBLAS_NUM_THREADS = "1";
+  const cmd = [...process.execArgv, __filename, "--child", "--recipe", args.recipe, "--epochs", String(args.epochs),
+    "--n-train", String(args.nTrain), "--seed", String(seed), "--loop", args.loop];
+  const r = spawnSync(process.execPath, cmd, { encoding: "utf8", env });
+  if (r.status !== 0) {
+    console.error(`bench: side ${side} did not run: ${(r.stderr || String(r.error)).trim().split("\n").pop()}`);
+    return undefined;
+  }
+  return { side, ...JSON.parse(r.stdout.trim().split("\n").pop()!) };
+}
+
+/**
+ * Every side, round after round; then per side the median over the rounds and
+ * the ratio to the better PyTorch (training: epoch time ours / torch's; gemm:
+ * torch's GFLOP/s / ours, i.e. how many times faster PyTorch's products are).
+ */
+async function sideBySide(args: Args): Promise<void> {
+  let sides = sidesOf(args);
+  const rounds = Math.max(args.repeat, args.seeds);
+  const loadBefore = load();
+  const runs = new Map<Side, Record<string, unknown>[]>(sides.map((x) => [x, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const side of sides) {
+      const run = runSide(args, side, args.seed + (r % args.seeds));
+      if (!run) continue;
+      console.log(JSON.stringify(run));
+      runs.get(side)!.push(run);
     }
+    sides = sides.filter((x) => runs.get(x)!.length > 0); // a side that cannot run is dropped after round 1
+  }
+  const torchSides = sides.filter((x) => x.startsWith("torch"));
+  const base = { recipe: args.recipe, rounds, load_before: loadBefore, load_after: load(), cores: os.cpus().length };
+  if (args.recipe === "gemm") {
+    const cases = GEMM_CASES.map((c) => c.name);
+    const rate = (x: Side, c: string) => median(runs.get(x)!.map((run) => (run.gflops as Record<string, number>)[c]));
+    const table = sides.map((x) => ({
+      side: x,
+      gflops: Object.fromEntries(cases.map((c) => [c, round(rate(x, c), 2)])),
+      ...(torchSides.length && !x.startsWith("torch") ? {
+        torch_speedup: Object.fromEntries(cases.map((c) => [c, round(Math.max(...torchSides.map((t) => rate(t, c))) / rate(x, c), 2)])),
+      } : {}),
+    }));
+    console.log(JSON.stringify({ ...base, summary: "median GFLOP/s per side; torch_speedup: the better PyTorch's rate / this side's", sides: table }));
     return;
   }
-  const ours: Record<string, unknown>[] = [], refs: Record<string, unknown>[] = [];
+  const gflop = gflopPerEpoch(args);
+  const epoch = (x: Side) => median(runs.get(x)!.map((run) => run.epoch_s as number));
+  const bestTorch = torchSides.length ? torchSides.reduce((a, b) => (epoch(b) < epoch(a) ? b : a)) : undefined;
+  const table = sides.map((x) => {
+    const accs = runs.get(x)!.map((run) => run.test_acc as number), acc = spread(accs);
+    return {
+      side: x, runs: accs.length, epoch_s_median: round(epoch(x), 3), epoch_s: runs.get(x)!.map((run) => run.epoch_s),
+      gflops: gflop ? round(gflop / epoch(x), 2) : null,
+      ratio_to_best_torch: bestTorch ? round(epoch(x) / epoch(bestTorch), 2) : null,
+      test_acc_mean: round(acc.mean, 4), test_acc_sd: round(acc.sd, 4),
+    };
+  });
+  console.log(JSON.stringify({ ...base, summary: "median epoch time per side", n_train: args.nTrain, epochs: args.epochs, best_torch: bestTorch ?? null, sides: table }));
+  console.log(["| side | epoch (median) | GFLOP/s | ratio to best PyTorch | test acc |", "|---|---|---|---|---|",
+    ...table.map((t) => `| ${t.side} | ${t.epoch_s_median} s | ${t.gflops ?? "–"} | ${t.ratio_to_best_torch ?? "–"}× | ${t.test_acc_mean} |`)].join("\n"));
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.child) {
+    console.log(JSON.stringify(args.recipe === "gemm" ? await runGemm(args) : await runTfjs(args)));
+    return;
+  }
+  if (args.torch || args.sides || args.repeat > 1) return sideBySide(args);
+  // One process, this backend: the runs of --seeds K, then their accuracy spread.
+  if (args.recipe === "gemm") {
+    console.log(JSON.stringify(await runGemm(args)));
+    return;
+  }
+  const ours: Record<string, unknown>[] = [];
   for (let k = 0; k < args.seeds; k++) {
     const run = await runTfjs({ ...args, seed: args.seed + k });
     console.log(JSON.stringify(run));
     ours.push(run);
   }
-  if (args.torch) {
-    for (let k = 0; k < args.seeds; k++) {
-      const ref = runTorch({ ...args, seed: args.seed + k });
-      if (!ref) break;
-      ref.gflop_per_epoch = ours[0].gflop_per_epoch;
-      ref.gflops = round(((ours[0].gflop_per_epoch as number) * args.epochs) / (ref.train_s as number), 2);
-      console.log(JSON.stringify(ref));
-      refs.push(ref);
-    }
-    if (refs.length === ours.length) {
-      const epochS = (rs: Record<string, unknown>[]) => spread(rs.map((r) => r.epoch_s as number)).mean;
-      console.log(JSON.stringify({
-        recipe: args.recipe, ratio: `${ours[0].backend}/pytorch`, epoch_time_ratio: round(epochS(ours) / epochS(refs), 2),
-        test_acc: [ours[0].test_acc, refs[0].test_acc],
-      }));
-    }
-  }
   if (args.seeds > 1) {
-    const accs = (rs: Record<string, unknown>[]) => {
-      const values = rs.map((r) => r.test_acc as number), s = spread(values);
-      return { ...s, mean: round(s.mean, 4), sd: round(s.sd, 4), accs: values };
-    };
+    const values = ours.map((r) => r.test_acc as number), sp = spread(values);
     console.log(JSON.stringify({
       recipe: args.recipe, summary: `test accuracy over seeds ${args.seed}..${args.seed + args.seeds - 1}`, epochs: args.epochs,
-      [ours[0].backend as string]: accs(ours), ...(refs.length ? { pytorch: accs(refs) } : {}),
+      [ours[0].backend as string]: { ...sp, mean: round(sp.mean, 4), sd: round(sp.sd, 4), accs: values },
     }));
   }
 }

@@ -4,8 +4,11 @@
 #   2. makes Jupyter available: uses it if present; else, as root with apt,
 #      Debian's packages; else pip --user; else says what to install
 #   3. registers the TypeScript kernel "tslab" with that Jupyter
+# and, where a C compiler and OpenBLAS exist (installed as root with apt), builds
+# the optional native BLAS addon (native/build.sh); LABS_NATIVE=0 skips it.
 # Extra Debian packages for the test suite (kernel conformance tests, headless
-# Chromium, JupyterHub for the classroom test) are installed too where apt is available;
+# Chromium, bubblewrap for the grader's sandbox, JupyterHub for the classroom test) are installed
+# too where apt is available;
 # SETUP_NO_TEST_TOOLS=1 skips them.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +20,14 @@ die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 command -v node >/dev/null || die "Node.js is not installed. Install Node.js 18 or newer (https://nodejs.org or your package manager), then run this again."
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 18 ] || die "Node.js $(node --version) is too old; install Node.js 18 or newer."
+
+is_root() { [ "$(id -u)" = "0" ]; }
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 || {
+    apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  }
+}
+missing_debs() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || printf '%s ' "$p"; done; }
 
 # --- npm packages and the library ----------------------------------------------
 lock_hash="$(sha256sum package-lock.json package.json | sha256sum | cut -c1-16)"
@@ -31,16 +42,31 @@ fi
 say "building the helper library (dist/)"
 npm run --silent build
 
+# --- optional native BLAS (docs/backends.md) --------------------------------------
+# Matrix products and convolutions through OpenBLAS on every core; without it
+# the labs run on plain wasm, only slower.
+if [ "${LABS_NATIVE:-}" = "0" ]; then
+  say "native BLAS: not built (LABS_NATIVE=0); the labs run on plain wasm"
+else
+  blas_debs="build-essential libopenblas-dev"
+  if is_root && command -v apt-get >/dev/null && command -v dpkg >/dev/null; then
+    todo="$(missing_debs $blas_debs)"
+    if [ -n "$todo" ]; then
+      say "installing a C compiler and OpenBLAS from Debian's packages: $todo"
+      apt_install $todo || say "warning: apt-get could not install $todo"
+    fi
+  fi
+  if line="$(bash native/build.sh)"; then
+    say "$line: the labs' products and convolutions run on it (backend line: wasm + native BLAS)"
+  else
+    say "$line"
+    say "the labs will run on plain wasm (slower, same results within float rounding)"
+  fi
+fi
+
 # --- Jupyter -------------------------------------------------------------------
 apt_packages="jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook"
-test_packages="python3-jupyter-kernel-test chromium jupyterhub node-configurable-http-proxy"
-is_root() { [ "$(id -u)" = "0" ]; }
-apt_install() {
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 || {
-    apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-  }
-}
-missing_debs() { for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || printf '%s ' "$p"; done; }
+test_packages="python3-jupyter-kernel-test chromium bubblewrap jupyterhub node-configurable-http-proxy"
 
 if py="$(scripts/jupyter-python.sh)"; then
   say "Jupyter found: $py"

@@ -6,10 +6,14 @@
  * (@tensorflow/tfjs-backend-wasm, with the training kernels this course adds),
  * then the pure-JavaScript `cpu` backend. `LABS_BACKEND=tensorflow|wasm|cpu`
  * forces one; a forced backend that cannot load is an error, not a fallback.
+ * On wasm, the optional native BLAS addon (src/native.ts) runs the products
+ * and convolutions where it is built; `LABS_NATIVE=0` turns it off.
  */
 import * as tf from "@tensorflow/tfjs";
-import { installWasmTrainingKernels } from "./wasm";
+import { installNativeKernels, installWasmTrainingKernels } from "./wasm";
+import { loadNativeBlas } from "./native";
 import { markShown } from "./page/result";
+import { BACKEND_PREFIX } from "./report";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -17,8 +21,10 @@ export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
 export interface BackendInfo {
   name: BackendName;
   tfjsVersion: string;
-  /** Why the backends before it in the preference order were not used. */
+  /** Why the backends before it in the preference order (and, on wasm, the native BLAS) were not used. */
   skipped: string[];
+  /** On wasm: the native BLAS that runs its products and convolutions (src/native.ts), if any. */
+  native?: { blas: string; threads: number };
 }
 
 let current: BackendInfo | undefined;
@@ -27,6 +33,18 @@ function loadPackage(name: BackendName): void {
   if (name === "tensorflow") require("@tensorflow/tfjs-node");
   else if (name === "wasm") require("@tensorflow/tfjs-backend-wasm");
   // cpu ships inside @tensorflow/tfjs.
+}
+
+/** Installs the course's kernels on wasm, and the native BLAS ones over them where the addon loads. */
+function setUpWasm(skipped: string[]): BackendInfo["native"] {
+  installWasmTrainingKernels();
+  const load = loadNativeBlas();
+  if (!load.addon) {
+    skipped.push(load.why);
+    return undefined;
+  }
+  installNativeKernels(load.addon);
+  return load.addon.info();
 }
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {
@@ -41,7 +59,6 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) return `${name}: tf.setBackend('${name}') failed`;
   await tf.ready();
-  if (name === "wasm") installWasmTrainingKernels();
   return undefined;
 }
 
@@ -70,7 +87,8 @@ export async function initBackend(options: { quiet?: boolean } = {}): Promise<Ba
     const why = await tryBackend(name);
     if (why === undefined) {
       // Marked as shown: the line below says it, so `await initBackend()` ending a cell adds no Out[n].
-      current = markShown({ name, tfjsVersion: tf.version.tfjs, skipped });
+      const native = name === "wasm" ? setUpWasm(skipped) : undefined;
+      current = markShown({ name, tfjsVersion: tf.version.tfjs, skipped, ...(native ? { native } : {}) });
       if (!options.quiet) console.log(describeBackend(current));
       return current;
     }
@@ -83,6 +101,10 @@ export async function initBackend(options: { quiet?: boolean } = {}): Promise<Ba
 }
 
 export function describeBackend(info: BackendInfo): string {
+  if (info.native) {
+    const threads = info.native.threads > 0 ? `, ${info.native.threads} thread${info.native.threads === 1 ? "" : "s"}` : "";
+    return `Backend: wasm + native BLAS (${info.native.blas}${threads}), TensorFlow.js ${info.tfjsVersion}`;
+  }
   const note = info.name === "tensorflow" ? "native libtensorflow" : info.name === "wasm" ? "WebAssembly + course training kernels" : "pure JavaScript (slow)";
-  return `Backend: ${info.name} (${note}), TensorFlow.js ${info.tfjsVersion}`;
+  return `${BACKEND_PREFIX}${info.name} (${note}), TensorFlow.js ${info.tfjsVersion}`;
 }

@@ -136,6 +136,92 @@ export function spread(values: ArrayLike<number>): Spread {
   return { n: xs.length, mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
+// ------------------------------------------------------- threshold curves (lab 04, the rare digit)
+
+/** One operating point of a binary classifier that says "positive" when its score is ≥ threshold. */
+export interface OperatingPoint {
+  threshold: number;
+  tp: number;
+  fp: number;
+  /** True-positive rate = recall = tp / positives. */
+  tpr: number;
+  /** False-positive rate = fp / negatives. */
+  fpr: number;
+  /** tp / (tp + fp); 1 by convention where nothing is called positive. */
+  precision: number;
+}
+
+function checkBinary(fn: string, yTrue: Labels, scores: ArrayLike<number>): { pos: number; neg: number } {
+  if (yTrue.length !== scores.length) throw new Error(`${fn}: ${yTrue.length} labels but ${scores.length} scores; give one score per example.`);
+  let pos = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    if (yTrue[i] !== 0 && yTrue[i] !== 1) throw new Error(`${fn}: yTrue[${i}] is ${yTrue[i]}; labels must be 0 (negative) or 1 (positive). For one class of many, pass (label === c ? 1 : 0).`);
+    if (!Number.isFinite(scores[i])) throw new Error(`${fn}: scores[${i}] is ${scores[i]}; every score must be a finite number.`);
+    pos += yTrue[i];
+  }
+  const neg = yTrue.length - pos;
+  if (pos === 0 || neg === 0) throw new Error(`${fn}: the labels contain only ${pos === 0 ? "negatives" : "positives"}; the curve needs both classes.`);
+  return { pos, neg };
+}
+
+/**
+ * Every operating point, from the strictest threshold (+∞: nothing positive)
+ * down through each distinct score (tied scores change the decision together),
+ * as scikit-learn's roc_curve with drop_intermediate=False.
+ */
+export function operatingPoints(yTrue: Labels, scores: ArrayLike<number>): OperatingPoint[] {
+  const { pos, neg } = checkBinary("operatingPoints", yTrue, scores);
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const points: OperatingPoint[] = [{ threshold: Infinity, tp: 0, fp: 0, tpr: 0, fpr: 0, precision: 1 }];
+  let tp = 0, fp = 0;
+  for (let k = 0; k < order.length; k++) {
+    if (yTrue[order[k]] === 1) tp++; else fp++;
+    if (k + 1 < order.length && scores[order[k + 1]] === scores[order[k]]) continue;
+    points.push({ threshold: scores[order[k]], tp, fp, tpr: tp / pos, fpr: fp / neg, precision: tp / (tp + fp) });
+  }
+  return points;
+}
+
+/** Area under the piecewise-linear curve through (x[i], y[i]) (the trapezoidal rule); x must be sorted. */
+export function areaUnderCurve(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (x.length !== y.length || x.length < 2) throw new Error(`areaUnderCurve: need at least 2 points with one y per x, got ${x.length} x and ${y.length} y.`);
+  const dir = Math.sign(x[x.length - 1] - x[0]);
+  let area = 0;
+  for (let i = 1; i < x.length; i++) {
+    if ((x[i] - x[i - 1]) * dir < 0) throw new Error(`areaUnderCurve: x must be monotonic; x[${i - 1}] = ${x[i - 1]}, x[${i}] = ${x[i]}.`);
+    area += ((x[i] - x[i - 1]) * (y[i] + y[i - 1])) / 2;
+  }
+  return Math.abs(area);
+}
+
+/** ROC AUC: the area under TPR against FPR, i.e. the probability that a random positive scores above a random negative (ties count ½). */
+export function rocAuc(yTrue: Labels, scores: ArrayLike<number>): number {
+  const pts = operatingPoints(yTrue, scores);
+  return areaUnderCurve(pts.map((p) => p.fpr), pts.map((p) => p.tpr));
+}
+
+/**
+ * Average precision, Σₙ (Rₙ − Rₙ₋₁) Pₙ over the operating points (scikit-learn's
+ * average_precision_score): the area under the precision-recall curve as a step
+ * function, without the optimism of interpolating between points.
+ */
+export function averagePrecision(yTrue: Labels, scores: ArrayLike<number>): number {
+  const pts = operatingPoints(yTrue, scores);
+  let ap = 0;
+  for (let i = 1; i < pts.length; i++) ap += (pts[i].tpr - pts[i - 1].tpr) * pts[i].precision;
+  return ap;
+}
+
+/** The operating point with the highest F1 = 2PR/(P + R) (the first, i.e. strictest, on ties). */
+export function bestF1Threshold(yTrue: Labels, scores: ArrayLike<number>): OperatingPoint & { f1: number } {
+  let best: (OperatingPoint & { f1: number }) | undefined;
+  for (const p of operatingPoints(yTrue, scores)) {
+    const f1 = p.tp === 0 ? 0 : (2 * p.precision * p.tpr) / (p.precision + p.tpr);
+    if (!best || f1 > best.f1) best = { ...p, f1 };
+  }
+  return best!;
+}
+
 /**
  * F-beta of one class (lab 08, the assignment's metric): the weighted harmonic
  * mean (1 + β²)·P·R / (β²·P + R) of its precision P and recall R. β = 2 counts

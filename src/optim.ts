@@ -1,9 +1,10 @@
 /**
  * Gradient-descent optimizers written out in float64 (lab 05, "Gradient
- * descent and optimizers"): plain SGD, momentum (incl. Nesterov), RMSprop and
- * Adam, with learning-rate schedules. Each follows tf.train's update rule
- * exactly, so that test/unit/optim.test.ts can match it step for step against
- * tfjs; where tfjs differs from the textbook the doc comment says how.
+ * descent and optimizers"): plain SGD, momentum (incl. Nesterov), Adagrad,
+ * RMSprop, Adam and Nadam, with learning-rate schedules. Each follows tf.train's
+ * update rule exactly (Nadam, which tf.train lacks, its paper's), so that
+ * test/unit/optim.test.ts can match it step for step against tfjs; where tfjs
+ * differs from the textbook the doc comment says how.
  *
  * An optimizer updates one flat parameter vector in place:
  *   const opt = adam(0.01);
@@ -18,11 +19,30 @@ export type LearningRate = number | ((iteration: number) => number);
 /**
  * The lecture's decay η_t = η₀ / (1 + decay·t) (Keras's legacy `decay`
  * argument), with t the number of updates already made.
+ * @answer 05-gradient-descent/lr-decay
  */
 export function inverseTimeDecay(initialRate: number, decay: number): (iteration: number) => number {
   if (!(initialRate > 0)) throw new Error(`inverseTimeDecay: initialRate must be > 0, got ${initialRate}.`);
   if (!(decay >= 0)) throw new Error(`inverseTimeDecay: decay must be ≥ 0, got ${decay}.`);
   return (t) => initialRate / (1 + decay * t);
+}
+
+/**
+ * One step of the lecture's batch rule for linear regression h(x) = w1·x + w0
+ * (lab 05): w0 ← w0 + α Σ (y − h(x)), w1 ← w1 + α Σ (y − h(x))·x, every
+ * error taken at the old weights.
+ * @answer 05-gradient-descent/linreg-batch-step
+ */
+export function linregBatchStepReference(w0: number, w1: number, xs: ArrayLike<number>, ys: ArrayLike<number>, alpha: number): [number, number] {
+  if (xs.length !== ys.length) throw new Error(`linregBatchStep: ${xs.length} inputs but ${ys.length} targets.`);
+  let s0 = 0;
+  let s1 = 0;
+  for (let j = 0; j < xs.length; j++) {
+    const r = ys[j] - (w1 * xs[j] + w0);
+    s0 += r;
+    s1 += r * xs[j];
+  }
+  return [w0 + alpha * s0, w1 + alpha * s1];
 }
 
 /** Common state and checks of every optimizer. */
@@ -235,6 +255,87 @@ export class Adam extends Optimizer {
   }
 }
 
+export interface AdagradOptions {
+  /** Starting value of every accumulator (default 0.1, as tf.train.adagrad). */
+  initialAccumulatorValue?: number;
+  /** Default 1e-7, tfjs's float32 backend epsilon. */
+  epsilon?: number;
+}
+
+/**
+ * Adagrad as tf.train.adagrad computes it (Duchi, Hazan & Singer, 2011):
+ *   s ← s + g²                 (s starts at 0.1, not 0)
+ *   θ ← θ − η g / √(s + ε)     (ε inside the root)
+ * The sum never forgets, so every component's step only shrinks: fast at first,
+ * then slower and slower — the reason RMSprop replaced the sum by a running mean.
+ */
+export class Adagrad extends Optimizer {
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+  private s = new Float64Array(0);
+
+  constructor(learningRate: LearningRate, opts: AdagradOptions = {}) {
+    super("adagrad", learningRate);
+    this.initialAccumulatorValue = opts.initialAccumulatorValue ?? 0.1;
+    this.epsilon = opts.epsilon ?? 1e-7;
+    if (!(this.initialAccumulatorValue >= 0)) throw new Error(`adagrad: initialAccumulatorValue must be ≥ 0, got ${this.initialAccumulatorValue}.`);
+    if (!(this.epsilon >= 0)) throw new Error(`adagrad: epsilon must be ≥ 0, got ${this.epsilon}.`);
+  }
+  protected init(n: number): void {
+    this.s = new Float64Array(n).fill(this.initialAccumulatorValue);
+  }
+  protected update(w: Float64Array, g: Vector, lr: number): void {
+    for (let i = 0; i < w.length; i++) {
+      this.s[i] += g[i] * g[i];
+      w[i] -= (lr * g[i]) / Math.sqrt(this.s[i] + this.epsilon);
+    }
+  }
+}
+
+/**
+ * Nadam: Adam with a Nesterov look-ahead on the first moment (Dozat, 2016),
+ * in the form without a momentum schedule (Ruder's overview, eq. for Nadam):
+ *   m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
+ *   m̄ = β₁ m / (1 − β₁ᵗ⁺¹) + (1 − β₁) g / (1 − β₁ᵗ)     (t = 1 on the first step)
+ *   θ ← θ − η m̄ / (√v̂ + ε),  v̂ = v / (1 − β₂ᵗ)
+ * Where Adam steps along m̂ (the momentum so far), Nadam steps along the
+ * momentum it will have after this step. tf.train has no Nadam; Keras's adds a
+ * schedule on β₁ (0.96^(t/250)), which this omits. With β₁ = 0 it is Adam.
+ */
+export class Nadam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  private m = new Float64Array(0);
+  private v = new Float64Array(0);
+
+  constructor(learningRate: LearningRate = 0.001, opts: AdamOptions = {}) {
+    super("nadam", learningRate);
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.epsilon = opts.epsilon ?? 1e-7;
+    for (const [k, b] of [["beta1", this.beta1], ["beta2", this.beta2]] as const) {
+      if (!(b >= 0 && b < 1)) throw new Error(`nadam: ${k} must be in [0, 1), got ${b}.`);
+    }
+    if (!(this.epsilon >= 0)) throw new Error(`nadam: epsilon must be ≥ 0, got ${this.epsilon}.`);
+  }
+  protected init(n: number): void {
+    this.m = new Float64Array(n);
+    this.v = new Float64Array(n);
+  }
+  protected update(w: Float64Array, g: Vector, lr: number): void {
+    const { beta1: b1, beta2: b2, epsilon: eps } = this;
+    const t = this.iterations + 1;
+    const c1 = 1 - b1 ** t, c1Next = 1 - b1 ** (t + 1), c2 = 1 - b2 ** t;
+    for (let i = 0; i < w.length; i++) {
+      this.m[i] = b1 * this.m[i] + (1 - b1) * g[i];
+      this.v[i] = b2 * this.v[i] + (1 - b2) * g[i] * g[i];
+      const mBar = (b1 * this.m[i]) / c1Next + ((1 - b1) * g[i]) / c1;
+      w[i] -= (lr * mBar) / (Math.sqrt(this.v[i] / c2) + eps);
+    }
+  }
+}
+
 // Factories with tf.train's argument order, so the two read alike side by side.
 
 /** tf.train.sgd(η). */
@@ -252,6 +353,15 @@ export function rmsprop(learningRate: LearningRate, decay = 0.9, mom = 0, epsilo
 /** tf.train.adam(η, β₁, β₂, ε). */
 export function adam(learningRate: LearningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): Adam {
   return new Adam(learningRate, { beta1, beta2, epsilon });
+}
+
+/** tf.train.adagrad(η, initialAccumulatorValue). */
+export function adagrad(learningRate: LearningRate, initialAccumulatorValue = 0.1): Adagrad {
+  return new Adagrad(learningRate, { initialAccumulatorValue });
+}
+/** Nadam(η, β₁, β₂, ε), with Adam's argument order (tf.train has none). */
+export function nadam(learningRate: LearningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): Nadam {
+  return new Nadam(learningRate, { beta1, beta2, epsilon });
 }
 
 // ---------------------------------------------------------------- test problems
@@ -297,6 +407,8 @@ export interface Trajectory {
   losses: Float64Array;
   /** Set when the run stopped early because the loss left the finite numbers. */
   divergedAt?: number;
+  /** With `whileDecreasing`: the step count at which the loss stopped decreasing (the path ends there). */
+  stoppedAt?: number;
 }
 
 /**
@@ -304,8 +416,12 @@ export interface Trajectory {
  * A run that diverges (a position, f or the gradient becomes non-finite) stops
  * and sets `divergedAt` to the step that failed, instead of throwing, so a lab
  * can plot it; the recorded path and losses hold only finite values.
+ *
+ * `whileDecreasing`: the Mollineda lecture's rule "repeat as long as
+ * L(θᵢ₊₁) < L(θᵢ)". The first step that does not lower the loss is undone and
+ * the run ends at θᵢ, with `stoppedAt` = i (the number of steps kept).
  */
-export function minimize(objective: Objective, x0: Vector, opt: Optimizer, steps: number): Trajectory {
+export function minimize(objective: Objective, x0: Vector, opt: Optimizer, steps: number, opts: { whileDecreasing?: boolean } = {}): Trajectory {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`minimize: steps must be an integer ≥ 0, got ${steps}.`);
   const d = x0.length;
   const x = Float64Array.from(x0);
@@ -320,6 +436,7 @@ export function minimize(objective: Objective, x0: Vector, opt: Optimizer, steps
     opt.step(x, g);
     const f = objective.f(x);
     if (!Number.isFinite(f) || !x.every(Number.isFinite)) return { path: path.slice(0, t * d), losses: losses.slice(0, t), divergedAt: t };
+    if (opts.whileDecreasing && !(f < losses[t - 1])) return { path: path.slice(0, t * d), losses: losses.slice(0, t), stoppedAt: t - 1 };
     path.set(x, t * d);
     losses[t] = f;
   }

@@ -12,7 +12,11 @@
  * Each step is `optimizer.minimize` on the model's compiled loss (plus any
  * regularisation penalties), exactly what `model.fit` computes, without its
  * per-step bookkeeping; then every layer's weight constraint (e.g. max-norm)
- * is applied, as Keras does and tfjs's `model.fit` does not.
+ * is applied, as Keras does and tfjs's `model.fit` does not. On the wasm
+ * backend, SGD, momentum and Adam apply the gradients in one pass per
+ * variable instead of a dozen kernels (src/wasm/fused-update.ts), and a
+ * network of Dense layers takes the whole step in a few kernel calls
+ * (src/wasm/dense-step.ts), with the same arithmetic.
  *
  * History keys: `loss`, `acc` (training, averaged over the epoch's batches
  * while the weights move, as Keras reports them), `val_loss`, `val_acc`
@@ -23,6 +27,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "./random";
 import { applyConstraints, constrainedWeights, ConstrainedOptimizer } from "./regularization";
+import { fusedKind, fusedUpdate } from "./wasm/fused-update";
+import { denseLayers, denseStep } from "./wasm/dense-step";
 
 /** A classification data set held in host memory. */
 export interface ClassificationData {
@@ -151,7 +157,7 @@ class Batcher {
   }
 
   /** Tensors for examples order[start..start+size): x, the loss's targets and integer labels. */
-  make(order: ArrayLike<number>, start: number, size: number): { x: tf.Tensor; target: tf.Tensor; labels: tf.Tensor1D } {
+  make(order: ArrayLike<number>, start: number, size: number): { x: tf.Tensor; target: tf.Tensor; labels: tf.Tensor1D; hostLabels: Int32Array } {
     const { data, per } = this;
     const k = data.numClasses;
     let buf = this.buffers.get(size);
@@ -172,6 +178,7 @@ class Batcher {
       x: tf.tensor(buf.x, [size, ...data.inputShape]),
       target: this.sparse ? tf.tensor2d(buf.y, [size, 1]) : tf.tensor2d(buf.y, [size, k]),
       labels: tf.tensor1d(buf.labels, "int32"),
+      hostLabels: buf.labels,
     };
   }
 }
@@ -245,7 +252,12 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   const history: TrainHistory = { loss: [], acc: [], val_loss: [], val_acc: [], epochTimes: [], stoppedEarly: false };
   const live = opts.live ? await liveCurves() : undefined;
   const steps = Math.ceil(data.n / batchSize);
-  let best = Infinity, bestEpoch = -1, bestWeights: tf.Tensor[] | undefined;
+  // On wasm, SGD, momentum and Adam update each variable in one pass (src/wasm/fused-update.ts),
+  // and a network of Dense layers takes its whole step without the tape (src/wasm/dense-step.ts).
+  const fused = fusedKind(optimizer) !== undefined;
+  const dense = denseLayers(model, variables, constrained.length > 0);
+  let bestEpoch = -1, bestWeights: tf.Tensor[] | undefined;
+  const scores: number[] = []; // the monitored value per epoch, negated for accuracies (lower is better)
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     if (opts.learningRate) setLearningRate(optimizer, opts.learningRate(epoch), epoch);
@@ -256,18 +268,35 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
       const start = step * batchSize;
       const size = Math.min(batchSize, data.n - start);
       const b = batcher.make(order, start, size);
-      let hits: tf.Scalar | undefined;
-      const loss = optimizer.minimize(() => {
-        const out = model.apply(b.x, { training: true }) as tf.Tensor;
-        hits = tf.keep(countCorrect(out, b.labels));
-        let total = tf.mean(lossFn(b.target, out)) as tf.Scalar;
-        for (const r of regularizers()) total = tf.add(total, r);
-        return total;
-      }, true, variables)!;
-      applyConstraints(constrained);
-      const value = loss.dataSync()[0];
-      correct += hits!.dataSync()[0];
-      tf.dispose([loss, hits!, b.x, b.target, b.labels]);
+      let value: number;
+      if (dense) {
+        const r = denseStep(optimizer, variables, dense, b.x, b.labels, b.hostLabels);
+        value = r.loss;
+        correct += r.correct;
+        tf.dispose([b.x, b.target, b.labels]);
+      } else {
+        let hits: tf.Scalar | undefined;
+        const objective = () => {
+          const out = model.apply(b.x, { training: true }) as tf.Tensor;
+          hits = tf.keep(countCorrect(out, b.labels));
+          let total = tf.mean(lossFn(b.target, out)) as tf.Scalar;
+          for (const r of regularizers()) total = tf.add(total, r);
+          return total;
+        };
+        let loss: tf.Scalar;
+        if (fused) {
+          const { value: v, grads } = tf.variableGrads(objective, variables);
+          fusedUpdate(optimizer, variables, variables.map((w) => grads[w.name]));
+          tf.dispose(Object.values(grads));
+          loss = v;
+        } else {
+          loss = optimizer.minimize(objective, true, variables)!;
+        }
+        applyConstraints(constrained);
+        value = loss.dataSync()[0];
+        correct += hits!.dataSync()[0];
+        tf.dispose([loss, hits!, b.x, b.target, b.labels]);
+      }
       if (!Number.isFinite(value)) {
         live?.done();
         tf.dispose(bestWeights ?? []);
@@ -296,15 +325,15 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
 
     if (stop) {
       const value = logs[monitor]!;
-      const score = monitor.endsWith("acc") ? -value : value;
-      if (score < best) {
-        best = score;
+      scores.push(monitor.endsWith("acc") ? -value : value);
+      const rule = earlyStoppingPoint(scores, stop.patience);
+      if (rule.bestEpoch === epoch) {
         bestEpoch = epoch;
         if (stop.restoreBestWeights) {
           tf.dispose(bestWeights ?? []);
           bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
         }
-      } else if (epoch - bestEpoch >= Math.max(1, stop.patience)) {
+      } else if (rule.stopped) {
         history.stoppedEarly = true;
         if (opts.verbose) console.log(`Early stop: ${monitor} has not improved for ${epoch - bestEpoch} epochs (best at epoch ${bestEpoch + 1}).`);
         break;
@@ -320,6 +349,27 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   }
   live?.done();
   return history;
+}
+
+/**
+ * Keras's EarlyStopping rule (lower is better, min_delta 0) over the monitored
+ * value of each epoch so far (lab 07): an epoch improves when its value is
+ * below every earlier one (NaN never does); training stops after the first
+ * epoch that is max(1, patience) epochs past the best. Returns how many epochs
+ * are trained, the 0-based best epoch (−1 if none improved) and whether the
+ * rule stopped training.
+ * @answer 07-mnist-training/early-stopping
+ */
+export function earlyStoppingPoint(values: ArrayLike<number>, patience: number): { epochs: number; bestEpoch: number; stopped: boolean } {
+  if (!Number.isInteger(patience) || patience < 0) throw new Error(`earlyStoppingPoint: patience must be an integer ≥ 0, got ${patience}.`);
+  let best = Infinity, bestEpoch = -1;
+  for (let e = 0; e < values.length; e++) {
+    if (values[e] < best) {
+      best = values[e];
+      bestEpoch = e;
+    } else if (e - bestEpoch >= Math.max(1, patience)) return { epochs: e + 1, bestEpoch, stopped: true };
+  }
+  return { epochs: values.length, bestEpoch, stopped: false };
 }
 
 /** Sets the rate of a tf.train optimizer (they all read `learningRate` at every step). */

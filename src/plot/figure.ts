@@ -22,6 +22,8 @@ import { markShown } from "../page/result";
 export interface Figure {
   data: Array<Record<string, unknown>>;
   layout?: Record<string, unknown>;
+  /** Animation frames (replays, src/plot/replay.ts). */
+  frames?: Array<Record<string, unknown>>;
 }
 
 let plotlyLoaded = false;
@@ -47,20 +49,20 @@ const CONFIG = { responsive: true, displaylogo: false };
 /** The MIME type of plotly's JSON figures (plotly.py, JupyterLab's plotly renderer). */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
-/** What plotly draws: the figure's traces, its layout over the course's defaults, and the plot config. */
-export function figureSpec(fig: Figure): { data: Figure["data"]; layout: Record<string, unknown>; config: typeof CONFIG } {
-  return { data: fig.data, layout: { ...DEFAULT_LAYOUT, ...(fig.layout ?? {}) }, config: CONFIG };
+/** What plotly draws: the figure's traces, its layout over the course's defaults, its animation frames (if any), and the plot config. */
+export function figureSpec(fig: Figure): { data: Figure["data"]; layout: Record<string, unknown>; frames?: Figure["frames"]; config: typeof CONFIG } {
+  return { data: fig.data, layout: { ...DEFAULT_LAYOUT, ...(fig.layout ?? {}) }, ...(fig.frames ? { frames: fig.frames } : {}), config: CONFIG };
 }
 
 /** The HTML for one figure: a div and the script that draws into it. */
 export function figureHtml(fig: Figure, id = uniqueId("nnlab-fig")): string {
   const { layout } = figureSpec(fig);
   const height = typeof layout.height === "number" ? layout.height : 400;
-  const json = JSON.stringify({ data: fig.data, layout }).replace(/</g, "\\u003c");
+  const json = JSON.stringify({ data: fig.data, layout, frames: fig.frames }).replace(/</g, "\\u003c");
   return [
     `<div id="${id}" class="nnlab-figure" style="width:100%;min-height:${height}px"></div>`,
     `<script type="text/javascript">(function(){var el=document.getElementById(${JSON.stringify(id)});var fig=${json};var tries=0;`,
-    `function draw(){if(window.Plotly){window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});}`,
+    `function draw(){if(window.Plotly){window.Plotly.newPlot(el,{data:fig.data,layout:fig.layout,frames:fig.frames,config:{responsive:true,displaylogo:false}});}`,
     `else if(++tries<600){setTimeout(draw,50);}`,
     `else{el.textContent="plotly.js did not load: restart the kernel and run the notebook from the top.";}}draw();})();</script>`,
   ].join("\n");
@@ -70,7 +72,8 @@ export function figureHtml(fig: Figure, id = uniqueId("nnlab-fig")): string {
 export function figureText(fig: Figure): string {
   const title = (fig.layout?.title as { text?: string } | string | undefined) ?? "";
   const t = typeof title === "string" ? title : title.text ?? "";
-  return `<Figure${t ? ` "${t}"` : ""}: ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}>`;
+  const frames = fig.frames?.length ? `, ${fig.frames.length} frames` : "";
+  return `<Figure${t ? ` "${t}"` : ""}: ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}${frames}>`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import { pathToFileURL } from "node:url";
-import { chromium, Browser } from "playwright-core";
+import { chromium, Browser, Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -57,12 +57,13 @@ export interface OfflinePage {
  * Opens a local HTML file with the network cut off (offline context, every
  * non-file request refused), waits for `figures` plotly figures and, if
  * `waitForMath`, for MathJax, and reports what it found. A screenshot of the
- * whole page goes to `screenshot` when given.
+ * whole page goes to `screenshot` when given; `interact` then runs on the
+ * open page (e.g. scrubbing the replays) before it is closed.
  */
 export async function openOffline(
   browser: Browser,
   file: string,
-  opts: { figures: number; waitForMath: boolean; screenshot?: string },
+  opts: { figures: number; waitForMath: boolean; screenshot?: string; interact?: (page: Page) => Promise<void> },
 ): Promise<OfflinePage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, offline: true });
   const blocked: string[] = [];
@@ -96,6 +97,7 @@ export async function openOffline(
       errors: Array.from(document.querySelectorAll(".MathJax_CHTML")).filter((e) => /Math Processing Error/.test(e.textContent ?? "")).length,
     }));
     if (opts.screenshot) await page.screenshot({ path: opts.screenshot, fullPage: true });
+    if (opts.interact) await opts.interact(page);
     return { figures, pageErrors, missingLocal, blocked, math };
   } finally {
     await context.close();

@@ -10,6 +10,8 @@ export interface ExpectedFigure {
   cell: number;
   traces: number;
   title: string;
+  /** Animation frames (a replay, src/plot/replay.ts); 0 for a still figure. */
+  frames: number;
 }
 
 interface Output {
@@ -30,9 +32,9 @@ export function expectedFigures(executedNotebook: string): ExpectedFigure[] {
       if (!html.includes('class="nnlab-figure"')) continue;
       const m = /var fig=(\{.*?\});var tries=/s.exec(html);
       if (!m) throw new Error(`${executedNotebook}: cell ${index} has a figure whose JSON could not be found (did src/plot/figure.ts change its markup?)`);
-      const fig = JSON.parse(m[1]) as { data: unknown[]; layout?: { title?: string | { text?: string } } };
+      const fig = JSON.parse(m[1]) as { data: unknown[]; layout?: { title?: string | { text?: string } }; frames?: unknown[] };
       const t = fig.layout?.title;
-      found.push({ cell: index, traces: fig.data.length, title: typeof t === "string" ? t : t?.text ?? "" });
+      found.push({ cell: index, traces: fig.data.length, title: typeof t === "string" ? t : t?.text ?? "", frames: fig.frames?.length ?? 0 });
     }
   });
   return found;

@@ -5,7 +5,8 @@
  * kernel to finish, and checks that no cell shows an error or stderr output and
  * that every plotly figure was drawn with the traces the notebook's code makes
  * (the counts come from the runner's executed copy, BROWSER_EXPECTED_DIR,
- * default build/notebooks/, run in fast mode). A screenshot of each lab goes to
+ * default build/notebooks/, run in fast mode), and that each replay scrubs to
+ * its last frame (replay-check.ts). A screenshot of each lab goes to
  * build/screenshots/. The browser cannot save: the lab file stays as committed.
  *
  * run: node --import tsx --test test/browser/notebook-ui.test.ts   (or bash test/steps/browser.sh)
@@ -19,6 +20,7 @@ import type { Browser, Page } from "playwright-core";
 import { REPO, startJupyter, JupyterServer } from "./jupyter-server";
 import { launchChromium, renderedFiguresInPage } from "./browser";
 import { expectedFigures } from "./expected-figures";
+import { checkReplays } from "./replay-check";
 
 const LABS = (process.env.BROWSER_LABS ?? "01-perceptron").split(/[\s,]+/).filter(Boolean);
 const EXPECTED_DIR = path.resolve(REPO, process.env.BROWSER_EXPECTED_DIR ?? "build/notebooks");
@@ -93,7 +95,7 @@ for (const lab of LABS) {
     const file = lab.endsWith(".ipynb") ? path.resolve(REPO, lab) : path.join(REPO, "notebooks", `${lab}.ipynb`);
     const name = path.basename(file, ".ipynb");
     const executed = path.join(EXPECTED_DIR, `${name}.ipynb`);
-    assert.ok(fs.existsSync(executed), `${executed} is missing: run LABS_FAST=1 bash scripts/run-notebooks.sh ${path.relative(REPO, file)} first (test/steps/browser.sh does)`);
+    assert.ok(fs.existsSync(executed), `${executed} is missing: run LABS_FAST=1 npm run notebooks -- ${path.relative(REPO, file)} first (test/steps/browser.sh does)`);
     const expected = expectedFigures(executed);
     assert.ok(expected.length > 0, `${executed} has no figures: nothing to compare the browser with`);
     const before = sha(file);
@@ -152,6 +154,9 @@ for (const lab of LABS) {
         assert.equal(r.traces, expected[i].traces, `figure ${i + 1} ("${expected[i].title}"): trace count`);
       });
       assert.deepEqual(pageErrors, [], "JavaScript errors in the page");
+      // Each replay scrubbed to its last frame with the mouse (first and last frame saved as screenshots).
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await checkReplays(page, { minReplays: expected.filter((f) => f.frames > 0).length, screenshots: SCREENSHOTS, prefix: `${name}.notebook` });
 
       // A screenshot of the whole notebook: let the page, not #site, scroll.
       await page.evaluate(() => {

@@ -4,7 +4,10 @@
 # The figure counts to expect come from the fast-mode executed copies that the
 # "labs in fast mode" step leaves in build/notebooks/; if they are missing (the
 # step run on its own) or not from fast mode, the labs named in BROWSER_LABS
-# are executed here first. Screenshots: build/screenshots/.
+# are executed here first. On both pages every replay (src/plot/replay.ts) is
+# scrubbed to its last frame with the mouse (test/browser/replay-check.ts).
+# Screenshots: build/screenshots/ (a replay's first and last frame as
+# <lab>.<page>.replay-<k>.first.png / .last.png).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 labs="${BROWSER_LABS:-01-perceptron}"
@@ -19,7 +22,7 @@ fresh=$(node -e '
 if [ -z "$fresh" ]; then
   echo "browser: executing $labs in fast mode for the expected figures (build/browser/expected/)"
   paths=(); for l in ${labs//,/ }; do paths+=("notebooks/$l.ipynb"); done
-  bash scripts/run-notebooks.sh "${paths[@]}" --out build/browser/expected
+  bash scripts/launch.sh notebooks "${paths[@]}" --out build/browser/expected
   export BROWSER_EXPECTED_DIR=build/browser/expected
 fi
 exec node --import tsx --test --test-reporter=spec --test-concurrency=1 test/browser/notebook-ui.test.ts test/browser/exported-html.test.ts

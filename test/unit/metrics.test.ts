@@ -2,7 +2,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../src/random";
-import { accuracy, confusionMatrix, classificationReport, spread } from "../../src/metrics";
+import { accuracy, confusionMatrix, classificationReport, spread, operatingPoints, rocAuc, averagePrecision, bestF1Threshold, areaUnderCurve } from "../../src/metrics";
 
 before(async () => {
   await tf.setBackend("cpu");
@@ -96,4 +96,44 @@ test("spread: mean, sample sd and range; refuses empty or non-finite input", () 
   assert.equal(spread([0.97]).sd, 0);
   assert.throws(() => spread([]), /no values/);
   assert.throws(() => spread([1, NaN]), /finite number/);
+});
+
+test("operatingPoints, rocAuc, averagePrecision: scikit-learn's documented example", () => {
+  const y = [0, 0, 1, 1], s = [0.1, 0.4, 0.35, 0.8];
+  const pts = operatingPoints(y, s);
+  assert.deepEqual(pts.map((p) => p.threshold), [Infinity, 0.8, 0.4, 0.35, 0.1]);
+  assert.deepEqual(pts.map((p) => p.fpr), [0, 0, 0.5, 0.5, 1]);
+  assert.deepEqual(pts.map((p) => p.tpr), [0, 0.5, 0.5, 1, 1]);
+  assert.equal(rocAuc(y, s), 0.75);
+  // average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) = 0.8333…
+  assert.ok(Math.abs(averagePrecision(y, s) - 5 / 6) < 1e-12);
+});
+
+test("rocAuc is the probability that a positive outscores a negative (ties ½), on random scores with ties", () => {
+  const rng = new Rng(7);
+  for (let t = 0; t < 5; t++) {
+    const n = 50 + rng.int(50);
+    const y = Array.from({ length: n }, (_, i) => (i < 5 ? i % 2 : rng.next() < 0.3 ? 1 : 0));
+    const s = y.map((v) => Math.round((v + rng.normal(0, 1)) * 4) / 4); // rounded: many ties
+    let wins = 0, pairs = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      if (y[i] === 1 && y[j] === 0) { pairs++; wins += s[i] > s[j] ? 1 : s[i] === s[j] ? 0.5 : 0; }
+    }
+    assert.ok(Math.abs(rocAuc(y, s) - wins / pairs) < 1e-12);
+  }
+});
+
+test("a perfect ranking, a reversed one, and bestF1Threshold", () => {
+  assert.equal(rocAuc([0, 0, 1, 1], [1, 2, 3, 4]), 1);
+  assert.equal(rocAuc([0, 0, 1, 1], [4, 3, 2, 1]), 0);
+  assert.equal(averagePrecision([0, 0, 1, 1], [1, 2, 3, 4]), 1);
+  const best = bestF1Threshold([0, 1, 0, 1, 1], [0.1, 0.2, 0.3, 0.8, 0.9]);
+  // Thresholds 0.8 (P 1, R 2/3, F1 0.8), 0.3 (P 2/3, R 2/3), 0.2 (P 3/4, R 1, F1 6/7): 0.2 wins.
+  assert.equal(best.threshold, 0.2);
+  assert.ok(Math.abs(best.f1 - 6 / 7) < 1e-12);
+  assert.equal(areaUnderCurve([0, 1, 2], [0, 1, 0]), 1);
+  assert.throws(() => rocAuc([0, 0], [1, 2]), /only negatives/);
+  assert.throws(() => rocAuc([0, 2], [1, 2]), /must be 0 \(negative\) or 1/);
+  assert.throws(() => rocAuc([0, 1], [1]), /one score per example/);
+  assert.throws(() => areaUnderCurve([0, 2, 1], [0, 1, 0]), /monotonic/);
 });

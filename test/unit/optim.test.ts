@@ -61,6 +61,8 @@ const cases: [string, () => O.Optimizer, () => tf.Optimizer][] = [
   ["rmsprop centered", () => O.rmsprop(0.01, 0.9, 0.3, 1e-7, true), () => tf.train.rmsprop(0.01, 0.9, 0.3, 1e-7, true)],
   ["adam", () => O.adam(0.01), () => tf.train.adam(0.01)],
   ["adam β=(0.8, 0.99) ε=1e-3", () => O.adam(0.05, 0.8, 0.99, 1e-3), () => tf.train.adam(0.05, 0.8, 0.99, 1e-3)],
+  ["adagrad", () => O.adagrad(0.1), () => tf.train.adagrad(0.1)],
+  ["adagrad s₀=0.5", () => O.adagrad(0.05, 0.5), () => tf.train.adagrad(0.05, 0.5)],
 ];
 
 cases.forEach(([name, ours, theirs], i) => {
@@ -163,4 +165,80 @@ test("bad inputs get clear errors", () => {
   assert.throws(() => opt.step([1, 2] as unknown as Float64Array, [1, 1]), /params must be a Float64Array/);
   assert.throws(() => O.sgd(() => -1).step(Float64Array.of(1), [1]), /schedule gave -1 at step 0/);
   assert.throws(() => O.minimize(O.rosenbrock(), [0, 0], O.sgd(0.1), -1), /steps must be an integer ≥ 0/);
+});
+
+/**
+ * tf.train has no Nadam: this one is written out in tfjs ops, in Dozat's (2016) notation with a constant μ:
+ * ĝ = g/(1 − μᵗ), m̂ = m/(1 − μᵗ⁺¹), m̄ = (1 − μ)ĝ + μm̂, n̂ = n/(1 − νᵗ), θ ← θ − η m̄/(√n̂ + ε).
+ */
+function writtenOutNadam(lr: number, mu: number, nu: number, eps: number): tf.Optimizer {
+  let m: tf.Tensor | undefined, n: tf.Tensor | undefined;
+  let t = 0;
+  return {
+    applyGradients(grads: tf.NamedTensorMap) {
+      t++;
+      for (const [name, g] of Object.entries(grads)) {
+        const value = tf.engine().registeredVariables[name];
+        const [m1, n1] = tf.tidy(() => [
+          tf.keep(tf.add(tf.mul(mu, m ?? tf.zerosLike(g)), tf.mul(1 - mu, g))),
+          tf.keep(tf.add(tf.mul(nu, n ?? tf.zerosLike(g)), tf.mul(1 - nu, tf.square(g)))),
+        ]);
+        tf.dispose([m!, n!].filter(Boolean));
+        m = m1; n = n1;
+        tf.tidy(() => {
+          const gHat = tf.div(g, 1 - mu ** t);
+          const mHat = tf.div(m!, 1 - mu ** (t + 1));
+          const mBar = tf.add(tf.mul(1 - mu, gHat), tf.mul(mu, mHat));
+          const nHat = tf.div(n!, 1 - nu ** t);
+          value.assign(tf.sub(value, tf.div(tf.mul(lr, mBar), tf.add(tf.sqrt(nHat), eps))));
+        });
+      }
+    },
+    dispose() { tf.dispose([m!, n!].filter(Boolean)); },
+  } as unknown as tf.Optimizer;
+}
+
+test("nadam matches a Nadam written out in tfjs ops (Dozat's notation) step for step", () => {
+  matchStepForStep("nadam", O.nadam(0.01), writtenOutNadam(0.01, 0.9, 0.999, 1e-7), 40);
+  matchStepForStep("nadam β=(0.8, 0.99) ε=1e-3", O.nadam(0.05, 0.8, 0.99, 1e-3), writtenOutNadam(0.05, 0.8, 0.99, 1e-3), 41);
+});
+
+test("nadam with β₁ = 0 is Adam with β₁ = 0; with β₁ = 0.9 it differs from Adam", () => {
+  const g = gradientSequence(42);
+  const run = (opt: O.Optimizer) => { const w = new Float64Array(D); for (const gt of g) opt.step(w, gt); return w; };
+  assert.deepEqual(Array.from(run(O.nadam(0.01, 0))), Array.from(run(O.adam(0.01, 0))));
+  const a = run(O.adam(0.01)), n = run(O.nadam(0.01));
+  assert.ok(a.some((v, i) => Math.abs(v - n[i]) > 1e-4), "Nadam and Adam should take different paths");
+});
+
+test("adagrad's steps only shrink: the accumulator never forgets", () => {
+  const opt = O.adagrad(0.1, 0);
+  const w = Float64Array.of(0);
+  const steps: number[] = [];
+  for (let t = 0; t < 5; t++) { const before = w[0]; opt.step(w, [1]); steps.push(before - w[0]); }
+  // With s₀ = 0 and a constant gradient 1, step t is η/√t (up to ε).
+  steps.forEach((s, t) => assert.ok(Math.abs(s - 0.1 / Math.sqrt(t + 1)) < 1e-7, `step ${t + 1}: ${s}`));
+  assert.throws(() => O.adagrad(0.1, -1), /initialAccumulatorValue/);
+  assert.throws(() => O.nadam(0.1, 1), /beta1/);
+});
+
+test("minimize whileDecreasing: stops at the last step that lowered the loss", () => {
+  const valley = O.quadraticValley(1, 20);
+  // Small η: every step lowers the loss until rounding stalls it.
+  const small = O.minimize(valley, [3, 1], O.sgd(0.01), 50, { whileDecreasing: true });
+  assert.equal(small.stoppedAt, undefined);
+  assert.equal(small.losses.length, 51);
+  // Momentum overshoots: at some step the loss goes up, and the run ends just before it.
+  const mom = O.minimize(valley, [3, 1], O.momentum(0.05, 0.9), 200, { whileDecreasing: true });
+  assert.ok(mom.stoppedAt !== undefined && mom.stoppedAt < 200);
+  const free = O.minimize(valley, [3, 1], O.momentum(0.05, 0.9), 200);
+  assert.ok(free.losses[mom.stoppedAt! + 1] >= free.losses[mom.stoppedAt!], "the next step of the free run does not decrease the loss");
+  for (let t = 1; t <= mom.stoppedAt!; t++) assert.ok(mom.losses[t] < mom.losses[t - 1]);
+  assert.equal(mom.path.length, 2 * (mom.stoppedAt! + 1));
+});
+
+test("linregBatchStepReference: one batch step of the lecture's rule, errors at the old weights", () => {
+  // h(x) = 0.5x + 1 on (0, 2), (2, 2): errors 1 and 0, so w0 += α·1, w1 += α·(1·0 + 0·2)
+  assert.deepEqual(O.linregBatchStepReference(1, 0.5, [0, 2], [2, 2], 0.1), [1.1, 0.5]);
+  assert.throws(() => O.linregBatchStepReference(0, 0, [1, 2], [1], 0.1), /linregBatchStep: 2 inputs but 1 targets\./);
 });

@@ -10,24 +10,13 @@ import "@tensorflow/tfjs-backend-wasm";
 import { installWasmTrainingKernels } from "../../src/wasm";
 import { Rng } from "../../src/random";
 import { evaluateModel, trainModel, TrainingDivergedError, type ClassificationData } from "../../src/train";
+import { blobs, checkDenseStep, checkFusedUpdates } from "../support/train-checks";
 
 before(async () => {
   assert.ok(await tf.setBackend("wasm"));
   await tf.ready();
   installWasmTrainingKernels();
 });
-
-/** Three Gaussian blobs in 4-D: easy, but not trivially separable at step 0. */
-function blobs(n: number, seed: number): ClassificationData {
-  const rng = new Rng(seed);
-  const x = new Float32Array(n * 4);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = rng.int(3);
-    for (let d = 0; d < 4; d++) x[i * 4 + d] = rng.normal(d === y[i] ? 1.5 : 0, 0.7);
-  }
-  return { x, y, n, inputShape: [4], numClasses: 3 };
-}
 
 function mlp(lr = 0.1, loss = "categoricalCrossentropy", seed = 1): tf.LayersModel {
   const model = tf.sequential({
@@ -212,3 +201,7 @@ test("a learning-rate schedule is applied per epoch (SGD and Adam)", async () =>
   await assert.rejects(trainModel(model, data, { epochs: 1, batchSize: 20, seed: 1, learningRate: () => NaN }), /learningRate\(0\) returned NaN/);
   model.dispose();
 });
+
+test("fused optimizer updates on wasm match tfjs's applyGradients (SGD, momentum, Nesterov, Adam): weights, slots, products", checkFusedUpdates);
+
+test("the dense step (no tape) trains as the tfjs step does, and leaks neither tensors nor heap buffers", () => checkDenseStep(blobs(300, 41)));

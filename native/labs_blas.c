@@ -1,0 +1,561 @@
+/*
+ * labs_blas: matrix products and convolutions for the course's wasm backend,
+ * run by the system BLAS (OpenBLAS on Linux, Accelerate on macOS) directly on
+ * tfjs-backend-wasm's heap: every function takes the heap's ArrayBuffer and
+ * byte offsets into it, so no tensor is copied in or out.
+ *
+ * It also does the two memory-bound steps around them that JavaScript does
+ * slowly: the bias gradient (column sums) and the max-pooling gradient,
+ * and, for trainModel's tape-free dense step, softmax + cross-entropy,
+ * activation derivatives and the optimizers' updates.
+ *
+ * Convolutions are im2col + GEMM (NHWC input, HWIO filter, as tfjs stores
+ * them), in chunks of images so the column scratch stays a few MiB (it lives
+ * in this addon's own memory, never in the wasm heap). src/wasm/native.ts
+ * registers them as the wasm backend's kernels; test/unit/native-kernels.test.ts
+ * checks each against the cpu backend.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <node_api.h>
+
+#ifdef __APPLE__
+#include <Accelerate/Accelerate.h>
+#define BLAS_NAME "Accelerate"
+static int blas_threads(void) { return 0; }
+static void blas_set_threads(int n) { (void)n; }
+#else
+#include <cblas.h>
+#define BLAS_NAME "OpenBLAS"
+static int blas_threads(void) { return openblas_get_num_threads(); }
+static void blas_set_threads(int n) { openblas_set_num_threads(n); }
+#endif
+
+/* The thread count set by setThreads (or OpenBLAS's default: one per core). */
+static int max_threads = -1;
+
+/*
+ * Products smaller than this many multiply-adds run on one thread: waking the
+ * other threads costs more than it saves (an MLP step's 100×784×64 product
+ * ran slower on two threads, in PyTorch too), and far more on a busy machine.
+ */
+#define THREADED_MACS (1 << 24)
+
+static void sgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t K,
+                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  if (max_threads < 0) max_threads = blas_threads();
+  int single = max_threads > 1 && (double)M * N * K < THREADED_MACS;
+  if (single) blas_set_threads(1);
+  cblas_sgemm(CblasRowMajor, ta, tb, (int)M, (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+  if (single) blas_set_threads(max_threads);
+}
+
+#define MAX_ARGS 24
+/* Largest im2col scratch, in floats (4 MiB): big enough for efficient GEMMs, small enough to stay in cache. */
+#define COLS_FLOATS (1 << 20)
+
+typedef struct {
+  napi_env env;
+  char *heap;
+  size_t heap_len;
+  napi_value argv[MAX_ARGS];
+  size_t argc;
+  int failed;
+} Call;
+
+static void fail(Call *c, const char *msg) {
+  if (!c->failed) napi_throw_error(c->env, NULL, msg);
+  c->failed = 1;
+}
+
+static int start(Call *c, napi_env env, napi_callback_info info, size_t want) {
+  c->env = env;
+  c->failed = 0;
+  c->argc = MAX_ARGS;
+  c->heap = NULL;
+  c->heap_len = 0;
+  if (napi_get_cb_info(env, info, &c->argc, c->argv, NULL, NULL) != napi_ok || c->argc < want) {
+    fail(c, "labs_blas: wrong number of arguments");
+    return 0;
+  }
+  if (want == 0) return 1;
+  bool is_ab = false;
+  napi_is_arraybuffer(env, c->argv[0], &is_ab);
+  void *data = NULL;
+  if (!is_ab || napi_get_arraybuffer_info(env, c->argv[0], &data, &c->heap_len) != napi_ok) {
+    fail(c, "labs_blas: the first argument must be the wasm heap's ArrayBuffer");
+    return 0;
+  }
+  c->heap = (char *)data;
+  return 1;
+}
+
+static int64_t int_arg(Call *c, size_t i) {
+  int64_t v = 0;
+  if (c->failed) return 0;
+  if (napi_get_value_int64(c->env, c->argv[i], &v) != napi_ok) fail(c, "labs_blas: expected an integer argument");
+  return v;
+}
+
+static double num_arg(Call *c, size_t i) {
+  double v = 0;
+  if (c->failed) return 0;
+  if (napi_get_value_double(c->env, c->argv[i], &v) != napi_ok) fail(c, "labs_blas: expected a number argument");
+  return v;
+}
+
+/* A float pointer at byte offset `off` of the heap, checked to hold `n` floats; NULL for offset -1. */
+static float *region(Call *c, int64_t off, int64_t n) {
+  if (c->failed || off == -1) return NULL;
+  if (off < 0 || (off & 3) || n < 0 || (uint64_t)off + (uint64_t)n * 4 > c->heap_len) {
+    fail(c, "labs_blas: a tensor lies outside the wasm heap");
+    return NULL;
+  }
+  return (float *)(c->heap + off);
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+/* Activations, by the codes of src/wasm/native.ts. */
+enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_LEAKY = 3, ACT_ELU = 4, ACT_SIGMOID = 5, ACT_TANH = 6 };
+
+/* y[rows, cols] += bias (per column, if any), then the activation, in place. */
+static void bias_act(float *y, int64_t rows, int64_t cols, const float *bias, int act, float alpha) {
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = y + r * cols;
+    if (bias) for (int64_t j = 0; j < cols; j++) row[j] += bias[j];
+    switch (act) {
+      case ACT_RELU: for (int64_t j = 0; j < cols; j++) row[j] = row[j] > 0 ? row[j] : 0; break;
+      case ACT_RELU6: for (int64_t j = 0; j < cols; j++) row[j] = row[j] < 0 ? 0 : (row[j] > 6 ? 6 : row[j]); break;
+      case ACT_LEAKY: for (int64_t j = 0; j < cols; j++) row[j] = row[j] >= 0 ? row[j] : alpha * row[j]; break;
+      case ACT_ELU: for (int64_t j = 0; j < cols; j++) row[j] = row[j] >= 0 ? row[j] : expm1f(row[j]); break;
+      case ACT_SIGMOID: for (int64_t j = 0; j < cols; j++) row[j] = 1.0f / (1.0f + expf(-row[j])); break;
+      case ACT_TANH: for (int64_t j = 0; j < cols; j++) row[j] = tanhf(row[j]); break;
+      default: break;
+    }
+  }
+}
+
+/*
+ * gemm(heap, batch, transA, transB, M, N, K, aOff, aStride, bOff, bStride, cOff, biasOff, act, alpha)
+ * C[i] = op(A[i]) · op(B[i]) for i < batch (row-major; a stride of 0 broadcasts
+ * one matrix), then bias (length N, offset -1 for none) and the activation.
+ */
+static napi_value gemm(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 15)) return NULL;
+  int64_t batch = int_arg(&c, 1), ta = int_arg(&c, 2), tb = int_arg(&c, 3);
+  int64_t M = int_arg(&c, 4), N = int_arg(&c, 5), K = int_arg(&c, 6);
+  int64_t aOff = int_arg(&c, 7), aStride = int_arg(&c, 8), bOff = int_arg(&c, 9), bStride = int_arg(&c, 10);
+  int64_t cOff = int_arg(&c, 11), biasOff = int_arg(&c, 12), act = int_arg(&c, 13);
+  float alpha = (float)num_arg(&c, 14);
+  if (c.failed) return NULL;
+  if (batch < 1 || M < 1 || N < 1 || K < 1 || aStride < 0 || bStride < 0) { fail(&c, "labs_blas.gemm: bad sizes"); return NULL; }
+  float *A = region(&c, aOff, (batch - 1) * aStride + M * K);
+  float *B = region(&c, bOff, (batch - 1) * bStride + K * N);
+  float *C = region(&c, cOff, batch * M * N);
+  float *bias = region(&c, biasOff, N);
+  if (c.failed) return NULL;
+  for (int64_t i = 0; i < batch; i++) {
+    sgemm(ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K,
+          A + i * aStride, ta ? M : K, B + i * bStride, tb ? K : N, 0.0f, C + i * M * N, N);
+    if (bias || act != ACT_LINEAR) bias_act(C + i * M * N, M, N, bias, (int)act, alpha);
+  }
+  return undefined(env);
+}
+
+/* Convolution geometry: NHWC input [N, H, W, Cin], HWIO filter [fh, fw, Cin, Cout], output [N, OH, OW, Cout]. */
+typedef struct {
+  int64_t N, H, W, Cin, OH, OW, Cout, fh, fw, sh, sw, dh, dw, pt, pl;
+} Geom;
+
+/* Reads the 15 geometry numbers starting at argument `first`. */
+static int geom_args(Call *c, size_t first, Geom *g) {
+  int64_t *f = &g->N;
+  for (int i = 0; i < 15; i++) f[i] = int_arg(c, first + i);
+  if (c->failed) return 0;
+  if (g->N < 1 || g->H < 1 || g->W < 1 || g->Cin < 1 || g->OH < 1 || g->OW < 1 || g->Cout < 1 || g->fh < 1 ||
+      g->fw < 1 || g->sh < 1 || g->sw < 1 || g->dh < 1 || g->dw < 1) {
+    fail(c, "labs_blas: bad convolution geometry");
+    return 0;
+  }
+  return 1;
+}
+
+static int64_t chunk_images(const Geom *g) {
+  int64_t per = g->OH * g->OW * g->fh * g->fw * g->Cin;
+  int64_t n = COLS_FLOATS / (per > 0 ? per : 1);
+  return n < 1 ? 1 : (n > g->N ? g->N : n);
+}
+
+/* True when the im2col matrix of a chunk is the input itself (1×1 filter, stride 1, no padding). */
+static int is_pointwise(const Geom *g) {
+  return g->fh == 1 && g->fw == 1 && g->sh == 1 && g->sw == 1 && g->pt == 0 && g->pl == 0 && g->OH == g->H && g->OW == g->W;
+}
+
+/* cols[(n·OH + oh)·OW + ow, (kh·fw + kw)·Cin + ci] = x[n0 + n, oh·sh + kh·dh − pt, ow·sw + kw·dw − pl, ci] (0 outside). */
+static void im2col(const Geom *g, const float *x, int64_t n0, int64_t nc, float *cols) {
+  const int64_t K = g->fh * g->fw * g->Cin, Cin = g->Cin;
+  for (int64_t n = 0; n < nc; n++) {
+    const float *img = x + (n0 + n) * g->H * g->W * Cin;
+    for (int64_t oh = 0; oh < g->OH; oh++) {
+      for (int64_t ow = 0; ow < g->OW; ow++) {
+        float *dst = cols + ((n * g->OH + oh) * g->OW + ow) * K;
+        for (int64_t kh = 0; kh < g->fh; kh++) {
+          int64_t ih = oh * g->sh + kh * g->dh - g->pt;
+          if (ih < 0 || ih >= g->H) { memset(dst, 0, sizeof(float) * g->fw * Cin); dst += g->fw * Cin; continue; }
+          const float *src_row = img + ih * g->W * Cin;
+          if (g->dw == 1) {
+            /* The valid kw form one contiguous run of the input row. */
+            int64_t iw0 = ow * g->sw - g->pl;
+            int64_t lo = iw0 < 0 ? -iw0 : 0, hi = g->W - iw0 < g->fw ? g->W - iw0 : g->fw;
+            if (lo > g->fw) lo = g->fw;
+            if (hi < lo) hi = lo;
+            if (lo > 0) memset(dst, 0, sizeof(float) * lo * Cin);
+            if (hi > lo) memcpy(dst + lo * Cin, src_row + (iw0 + lo) * Cin, sizeof(float) * (hi - lo) * Cin);
+            if (hi < g->fw) memset(dst + hi * Cin, 0, sizeof(float) * (g->fw - hi) * Cin);
+            dst += g->fw * Cin;
+          } else {
+            for (int64_t kw = 0; kw < g->fw; kw++, dst += Cin) {
+              int64_t iw = ow * g->sw + kw * g->dw - g->pl;
+              if (iw < 0 || iw >= g->W) memset(dst, 0, sizeof(float) * Cin);
+              else memcpy(dst, src_row + iw * Cin, sizeof(float) * Cin);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* dx[n0 + n, ih, iw, ci] += cols[…] for every column entry that im2col would have read from there. */
+static void col2im(const Geom *g, const float *cols, int64_t n0, int64_t nc, float *dx) {
+  const int64_t K = g->fh * g->fw * g->Cin, Cin = g->Cin;
+  for (int64_t n = 0; n < nc; n++) {
+    float *img = dx + (n0 + n) * g->H * g->W * Cin;
+    for (int64_t oh = 0; oh < g->OH; oh++) {
+      for (int64_t ow = 0; ow < g->OW; ow++) {
+        const float *src = cols + ((n * g->OH + oh) * g->OW + ow) * K;
+        for (int64_t kh = 0; kh < g->fh; kh++) {
+          int64_t ih = oh * g->sh + kh * g->dh - g->pt;
+          if (ih < 0 || ih >= g->H) { src += g->fw * Cin; continue; }
+          float *dst_row = img + ih * g->W * Cin;
+          for (int64_t kw = 0; kw < g->fw; kw++, src += Cin) {
+            int64_t iw = ow * g->sw + kw * g->dw - g->pl;
+            if (iw < 0 || iw >= g->W) continue;
+            float *d = dst_row + iw * Cin;
+            for (int64_t ci = 0; ci < Cin; ci++) d[ci] += src[ci];
+          }
+        }
+      }
+    }
+  }
+}
+
+static float *scratch(Call *c, const Geom *g, int64_t chunk) {
+  if (is_pointwise(g)) return NULL;
+  float *cols = (float *)malloc(sizeof(float) * chunk * g->OH * g->OW * g->fh * g->fw * g->Cin);
+  if (!cols) fail(c, "labs_blas: out of memory for the im2col scratch");
+  return cols;
+}
+
+/*
+ * conv2d(heap, xOff, wOff, yOff, biasOff, act, alpha, ...geometry)
+ * y = act(conv(x, w) + bias).
+ */
+static napi_value conv2d(napi_env env, napi_callback_info info) {
+  Call c;
+  Geom g;
+  if (!start(&c, env, info, 22)) return NULL;
+  int64_t xOff = int_arg(&c, 1), wOff = int_arg(&c, 2), yOff = int_arg(&c, 3), biasOff = int_arg(&c, 4), act = int_arg(&c, 5);
+  float alpha = (float)num_arg(&c, 6);
+  if (!geom_args(&c, 7, &g)) return NULL;
+  const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
+  const float *x = region(&c, xOff, g.N * g.H * g.W * g.Cin), *w = region(&c, wOff, K * g.Cout);
+  float *y = region(&c, yOff, g.N * per * g.Cout);
+  const float *bias = region(&c, biasOff, g.Cout);
+  const int64_t chunk = chunk_images(&g);
+  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  if (c.failed) return NULL;
+  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
+    const float *a = cols ? cols : x + n0 * per * g.Cin;
+    if (cols) im2col(&g, x, n0, nc, cols);
+    float *out = y + n0 * per * g.Cout;
+    sgemm(CblasNoTrans, CblasNoTrans, nc * per, g.Cout, K, a, K, w, g.Cout, 0.0f, out, g.Cout);
+    if (bias || act != ACT_LINEAR) bias_act(out, nc * per, g.Cout, bias, (int)act, alpha);
+  }
+  free(cols);
+  return undefined(env);
+}
+
+/* conv2dBackpropFilter(heap, xOff, dyOff, dwOff, ...geometry): dw = Σ colsᵀ · dy. */
+static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  Call c;
+  Geom g;
+  if (!start(&c, env, info, 19)) return NULL;
+  int64_t xOff = int_arg(&c, 1), dyOff = int_arg(&c, 2), dwOff = int_arg(&c, 3);
+  if (!geom_args(&c, 4, &g)) return NULL;
+  const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
+  const float *x = region(&c, xOff, g.N * g.H * g.W * g.Cin), *dy = region(&c, dyOff, g.N * per * g.Cout);
+  float *dw = region(&c, dwOff, K * g.Cout);
+  const int64_t chunk = chunk_images(&g);
+  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  if (c.failed) return NULL;
+  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
+    const float *a = cols ? cols : x + n0 * per * g.Cin;
+    if (cols) im2col(&g, x, n0, nc, cols);
+    sgemm(CblasTrans, CblasNoTrans, K, g.Cout, nc * per, a, K, dy + n0 * per * g.Cout, g.Cout, n0 == 0 ? 0.0f : 1.0f, dw, g.Cout);
+  }
+  free(cols);
+  return undefined(env);
+}
+
+/* conv2dBackpropInput(heap, dyOff, wOff, dxOff, ...geometry): dx = col2im(dy · wᵀ). */
+static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  Call c;
+  Geom g;
+  if (!start(&c, env, info, 19)) return NULL;
+  int64_t dyOff = int_arg(&c, 1), wOff = int_arg(&c, 2), dxOff = int_arg(&c, 3);
+  if (!geom_args(&c, 4, &g)) return NULL;
+  const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
+  const float *dy = region(&c, dyOff, g.N * per * g.Cout), *w = region(&c, wOff, K * g.Cout);
+  float *dx = region(&c, dxOff, g.N * g.H * g.W * g.Cin);
+  const int64_t chunk = chunk_images(&g);
+  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  if (c.failed) return NULL;
+  if (cols) memset(dx, 0, sizeof(float) * g.N * g.H * g.W * g.Cin);
+  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
+    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
+    float *out = cols ? cols : dx + n0 * per * g.Cin;
+    sgemm(CblasNoTrans, CblasTrans, nc * per, K, g.Cout, dy + n0 * per * g.Cout, g.Cout, w, g.Cout, 0.0f, out, K);
+    if (cols) col2im(&g, cols, n0, nc, dx);
+  }
+  free(cols);
+  return undefined(env);
+}
+
+/* sumRows(heap, xOff, rows, cols, outOff): out[j] = Σ_r x[r, j] (a bias gradient), summed in double. */
+static napi_value sum_rows(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 5)) return NULL;
+  int64_t xOff = int_arg(&c, 1), rows = int_arg(&c, 2), cols = int_arg(&c, 3), outOff = int_arg(&c, 4);
+  if (c.failed) return NULL;
+  if (rows < 1 || cols < 1) { fail(&c, "labs_blas.sumRows: bad sizes"); return NULL; }
+  const float *x = region(&c, xOff, rows * cols);
+  float *out = region(&c, outOff, cols);
+  double *acc = c.failed ? NULL : (double *)calloc((size_t)cols, sizeof(double));
+  if (!c.failed && !acc) fail(&c, "labs_blas: out of memory");
+  if (c.failed) return NULL;
+  for (int64_t r = 0; r < rows; r++) {
+    const float *row = x + r * cols;
+    for (int64_t j = 0; j < cols; j++) acc[j] += row[j];
+  }
+  for (int64_t j = 0; j < cols; j++) out[j] = (float)acc[j];
+  free(acc);
+  return undefined(env);
+}
+
+/*
+ * maxPoolGrad(heap, xOff, dyOff, dxOff, N, H, W, C, OH, OW, fh, fw, sh, sw, pt, pl)
+ * Each window's gradient goes to the first position (row-major) holding its maximum, as on the cpu backend.
+ */
+static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 16)) return NULL;
+  int64_t xOff = int_arg(&c, 1), dyOff = int_arg(&c, 2), dxOff = int_arg(&c, 3);
+  int64_t N = int_arg(&c, 4), H = int_arg(&c, 5), W = int_arg(&c, 6), C = int_arg(&c, 7), OH = int_arg(&c, 8), OW = int_arg(&c, 9);
+  int64_t fh = int_arg(&c, 10), fw = int_arg(&c, 11), sh = int_arg(&c, 12), sw = int_arg(&c, 13), pt = int_arg(&c, 14), pl = int_arg(&c, 15);
+  if (c.failed) return NULL;
+  if (N < 1 || H < 1 || W < 1 || C < 1 || OH < 1 || OW < 1 || fh < 1 || fw < 1 || sh < 1 || sw < 1) { fail(&c, "labs_blas.maxPoolGrad: bad geometry"); return NULL; }
+  const float *x = region(&c, xOff, N * H * W * C), *dy = region(&c, dyOff, N * OH * OW * C);
+  float *dx = region(&c, dxOff, N * H * W * C);
+  if (c.failed) return NULL;
+  float *best = (float *)malloc(sizeof(float) * C);
+  int64_t *at = (int64_t *)malloc(sizeof(int64_t) * C);
+  if (!best || !at) { free(best); free(at); fail(&c, "labs_blas: out of memory"); return NULL; }
+  memset(dx, 0, sizeof(float) * N * H * W * C);
+  for (int64_t n = 0; n < N; n++) {
+    for (int64_t oh = 0; oh < OH; oh++) {
+      int64_t h0 = oh * sh - pt, hlo = h0 < 0 ? 0 : h0, hhi = h0 + fh > H ? H : h0 + fh;
+      for (int64_t ow = 0; ow < OW; ow++) {
+        int64_t w0 = ow * sw - pl, wlo = w0 < 0 ? 0 : w0, whi = w0 + fw > W ? W : w0 + fw;
+        if (hlo >= hhi || wlo >= whi) continue;
+        /* Positions in row-major window order, channels innermost (contiguous); strict > keeps the first maximum. */
+        int first = 1;
+        for (int64_t i = hlo; i < hhi; i++) {
+          for (int64_t j = wlo; j < whi; j++) {
+            const int64_t p = ((n * H + i) * W + j) * C;
+            const float *xp = x + p;
+            if (first) {
+              for (int64_t ch = 0; ch < C; ch++) { best[ch] = xp[ch]; at[ch] = p + ch; }
+              first = 0;
+            } else {
+              for (int64_t ch = 0; ch < C; ch++) if (xp[ch] > best[ch]) { best[ch] = xp[ch]; at[ch] = p + ch; }
+            }
+          }
+        }
+        const float *g = dy + ((n * OH + oh) * OW + ow) * C;
+        for (int64_t ch = 0; ch < C; ch++) dx[at[ch]] += g[ch];
+      }
+    }
+  }
+  free(best);
+  free(at);
+  return undefined(env);
+}
+
+/*
+ * softmaxXent(heap, zOff, n, k, labelsOff, eps) -> [loss sum, correct]
+ * Over logits z [n, k] and int32 labels: softmax, Keras's clipped cross-entropy
+ * −log(clip(p_label, eps, 1 − eps)) summed over rows, the rows whose argmax is
+ * the label; z is overwritten with dLoss/dz = (p − onehot) / n, 0 on rows whose
+ * p_label was clipped (no gradient passes a clip). See src/wasm/dense-step.ts.
+ */
+static napi_value softmax_xent(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 6)) return NULL;
+  int64_t zOff = int_arg(&c, 1), n = int_arg(&c, 2), k = int_arg(&c, 3), labelsOff = int_arg(&c, 4);
+  double eps = num_arg(&c, 5);
+  if (c.failed) return NULL;
+  if (n < 1 || k < 1) { fail(&c, "labs_blas.softmaxXent: bad sizes"); return NULL; }
+  float *z = region(&c, zOff, n * k);
+  const int32_t *labels = (const int32_t *)region(&c, labelsOff, n);
+  if (c.failed) return NULL;
+  double loss = 0;
+  int64_t correct = 0;
+  for (int64_t r = 0; r < n; r++) {
+    float *row = z + r * k;
+    int64_t arg = 0;
+    float max = row[0];
+    for (int64_t j = 1; j < k; j++) if (row[j] > max) { max = row[j]; arg = j; }
+    double sum = 0;
+    for (int64_t j = 0; j < k; j++) sum += (row[j] = expf(row[j] - max));
+    int32_t label = labels[r];
+    if (label < 0 || label >= k) { fail(&c, "labs_blas.softmaxXent: a label is not a class"); return NULL; }
+    double p = row[label] / sum;
+    if (arg == label) correct++;
+    loss -= log(p < eps ? eps : (p > 1 - eps ? 1 - eps : p));
+    int passes = p >= eps && p <= 1 - eps;
+    for (int64_t j = 0; j < k; j++) row[j] = passes ? (float)((row[j] / sum - (j == label ? 1.0 : 0.0)) / n) : 0.0f;
+  }
+  napi_value out, a, b;
+  napi_create_array_with_length(env, 2, &out);
+  napi_create_double(env, loss, &a);
+  napi_create_double(env, (double)correct, &b);
+  napi_set_element(env, out, 0, a);
+  napi_set_element(env, out, 1, b);
+  return out;
+}
+
+/* actGrad(heap, daOff, aOff, count, act): da *= act′, written in terms of the activation's output a. */
+static napi_value act_grad(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 5)) return NULL;
+  int64_t daOff = int_arg(&c, 1), aOff = int_arg(&c, 2), count = int_arg(&c, 3), act = int_arg(&c, 4);
+  if (c.failed) return NULL;
+  float *da = region(&c, daOff, count);
+  const float *a = region(&c, aOff, count);
+  if (c.failed) return NULL;
+  switch (act) {
+    case ACT_RELU: for (int64_t i = 0; i < count; i++) da[i] = a[i] > 0 ? da[i] : 0; break;
+    case ACT_SIGMOID: for (int64_t i = 0; i < count; i++) da[i] *= a[i] * (1 - a[i]); break;
+    case ACT_TANH: for (int64_t i = 0; i < count; i++) da[i] *= 1 - a[i] * a[i]; break;
+    case ACT_LINEAR: break;
+    default: fail(&c, "labs_blas.actGrad: unsupported activation"); return NULL;
+  }
+  return undefined(env);
+}
+
+/*
+ * optimizerUpdate(heap, kind, count, wOff, newOff, gOff, s1Off, s2Off, lr, p1, p2, p3, c1, c2)
+ * One step of tfjs's SGD (kind 0), momentum (1: s1 = accumulation, p1 = momentum,
+ * p2 = Nesterov) or Adam (2: s1, s2 = moments, p1 = β1, p2 = β2, p3 = ε,
+ * c1, c2 = 1 − β^t). Slots in place; the new weights go to newOff.
+ */
+static napi_value optimizer_update(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 14)) return NULL;
+  int64_t kind = int_arg(&c, 1), count = int_arg(&c, 2), wOff = int_arg(&c, 3), newOff = int_arg(&c, 4), gOff = int_arg(&c, 5);
+  int64_t s1Off = int_arg(&c, 6), s2Off = int_arg(&c, 7);
+  double lr = num_arg(&c, 8), p1 = num_arg(&c, 9), p2 = num_arg(&c, 10), p3 = num_arg(&c, 11), c1 = num_arg(&c, 12), c2 = num_arg(&c, 13);
+  if (c.failed) return NULL;
+  const float *w = region(&c, wOff, count), *g = region(&c, gOff, count);
+  float *nw = region(&c, newOff, count), *s1 = region(&c, s1Off, count), *s2 = region(&c, s2Off, count);
+  if (c.failed) return NULL;
+  const float flr = (float)lr;
+  if (kind == 0) {
+    for (int64_t i = 0; i < count; i++) nw[i] = w[i] - flr * g[i];
+  } else if (kind == 1 && s1) {
+    const float m = (float)p1;
+    for (int64_t i = 0; i < count; i++) {
+      float a = m * s1[i] + g[i];
+      s1[i] = a;
+      nw[i] = w[i] - flr * (p2 != 0 ? g[i] + a * m : a);
+    }
+  } else if (kind == 2 && s1 && s2) {
+    const float b1 = (float)p1, b2 = (float)p2, eps = (float)p3, fc1 = (float)c1, fc2 = (float)c2;
+    for (int64_t i = 0; i < count; i++) {
+      float m = s1[i] * b1 + g[i] * (1 - b1), v = s2[i] * b2 + g[i] * g[i] * (1 - b2);
+      s1[i] = m;
+      s2[i] = v;
+      nw[i] = w[i] - flr * ((m / fc1) / (sqrtf(v / fc2) + eps));
+    }
+  } else {
+    fail(&c, "labs_blas.optimizerUpdate: unknown optimizer or missing slot");
+    return NULL;
+  }
+  return undefined(env);
+}
+
+/* info(): {blas, threads}. */
+static napi_value blas_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj, name, threads;
+  napi_create_object(env, &obj);
+  napi_create_string_utf8(env, BLAS_NAME, NAPI_AUTO_LENGTH, &name);
+  if (max_threads < 0) max_threads = blas_threads();
+  napi_create_int32(env, max_threads, &threads);
+  napi_set_named_property(env, obj, "blas", name);
+  napi_set_named_property(env, obj, "threads", threads);
+  return obj;
+}
+
+/* setThreads(n): the BLAS's thread count (OpenBLAS; a no-op elsewhere). */
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 0) || c.argc < 1) { fail(&c, "labs_blas.setThreads(n): n is missing"); return NULL; }
+  int64_t n = int_arg(&c, 0);
+  if (c.failed) return NULL;
+  if (n < 1) { fail(&c, "labs_blas.setThreads: n must be >= 1"); return NULL; }
+  blas_set_threads((int)n);
+  max_threads = blas_threads();
+  return undefined(env);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"gemm", NULL, gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"softmaxXent", NULL, softmax_xent, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"actGrad", NULL, act_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"optimizerUpdate", NULL, optimizer_update, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
