@@ -13,8 +13,8 @@
  * (jupyterlab-plotly; live figures by the HTML renderer next to it) and by
  * JupyterLab's standard HTML renderer, with the traces and points the figure
  * holds (a live figure that did not redraw fails). When the fast-mode executed
- * copies of the labs step are there (build/notebooks/), the figures' trace
- * counts must match theirs too. Screenshots of each lab (both renderers) go to build/screenshots/.
+ * copies of the labs step are there (build/notebooks/, same code cells), the
+ * figures' trace counts must match theirs too. Screenshots of each lab (both renderers) go to build/screenshots/.
  * A last test sends the requests JupyterLab makes that nbclient does not
  * (kernel_info, comm_info, complete, inspect, is_complete, history, interrupt, restart).
  *
@@ -91,10 +91,11 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-const codeCells = (lab: string) =>
-  (JSON.parse(fs.readFileSync(path.join(REPO, "notebooks", `${lab}.ipynb`), "utf8")).cells as { cell_type: string; source: string[] | string }[])
+const codeCellsOf = (notebook: string) =>
+  (JSON.parse(fs.readFileSync(notebook, "utf8")).cells as { cell_type: string; source: string[] | string }[])
     .filter((c) => c.cell_type === "code")
     .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+const codeCells = (lab: string) => codeCellsOf(path.join(REPO, "notebooks", `${lab}.ipynb`));
 
 /**
  * The figures a lab's outputs hold, in output order: traces and points of the
@@ -135,7 +136,10 @@ function executedCopy(lab: string): string | null {
     const s = JSON.parse(fs.readFileSync(path.join(EXPECTED_DIR, "summary.json"), "utf8"));
     const ok = s.mode === "fast" && s.results.some((r: { notebook: string; status: string }) => r.notebook === `notebooks/${lab}.ipynb` && r.status === "ok");
     const file = path.join(EXPECTED_DIR, `${lab}.ipynb`);
-    return ok && fs.existsSync(file) ? file : null;
+    if (!ok || !fs.existsSync(file)) return null;
+    // An executed copy of an older version of the lab says nothing about this one.
+    const sources = (nb: string) => JSON.stringify(codeCellsOf(nb));
+    return sources(file) === sources(path.join(REPO, "notebooks", `${lab}.ipynb`)) ? file : null;
   } catch {
     return null;
   }
