@@ -5,7 +5,7 @@
  * perceptron learning rule nudges w and b after every mistake:
  *   w ← w + α (y − ŷ) x,   b ← b + α (y − ŷ)
  * which increases w_i when the neuron should have fired and x_i ≥ 0, and
- * decreases it when the neuron fired but should not have (seed 001).
+ * decreases it when the neuron fired but should not have (the St. Gallen lecture).
  */
 import { Rng } from "../random";
 
@@ -22,7 +22,7 @@ export function preActivation(x: ArrayLike<number>, w: ArrayLike<number>, b: num
   return dot(x, w) + b;
 }
 
-/** Step activation: 1 if z > 0, else 0 (seed 001's convention: fire when strictly positive). */
+/** Step activation: 1 if z > 0, else 0 (the St. Gallen lecture's convention: fire when strictly positive; the Mollineda lecture fires at z ≥ 0). */
 export function step(z: number): number {
   return z > 0 ? 1 : 0;
 }
@@ -32,7 +32,7 @@ export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-/** Seed 002's "rigid sigmoid": max(0, min(1, (z + 1) / 2)), a piecewise-linear sigmoid. */
+/** The Mollineda lecture's "rigid sigmoid": max(0, min(1, (z + 1) / 2)), a piecewise-linear sigmoid. */
 export function rigidSigmoid(z: number): number {
   return Math.max(0, Math.min(1, (z + 1) / 2));
 }
