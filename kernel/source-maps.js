@@ -130,9 +130,4 @@ function cellPosition(fileName, line, column) {
   return { line: srcLine + 1, column: b.originalColumn + 1 };
 }
 
-/** True when `fileName` names a cell this kernel ran. */
-function isCell(fileName) {
-  return cells.has(fileName);
-}
-
-module.exports = { install, cellPosition, isCell };
+module.exports = { install, cellPosition };

@@ -6,6 +6,12 @@
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
+# A clone that was never set up would fail every step with pages of errors: say why, once.
+if [ ! -f node_modules/.nn-labs-setup ] || [ ! -f dist/backend.js ] || ! py="$(scripts/jupyter-python.sh)" \
+   || ! "$py" -m jupyter kernelspec list 2>/dev/null | grep -qE '^\s+tslab\s'; then
+  echo "npm test: this checkout is not set up (npm packages, dist/, Jupyter or the tslab kernel missing): run bash scripts/setup.sh first." >&2
+  exit 1
+fi
 passed=0; failed=0; failures=()
 step() {
   local name="$1"; shift
@@ -18,7 +24,7 @@ step "typecheck" npx tsc -p tsconfig.test.json --noEmit
 step "build" npm run --silent build
 step "unit tests" node --import tsx --test --test-reporter=spec test/unit/*.test.ts
 step "runner on failing fixtures" node --import tsx --test --test-reporter=spec test/integration/runner.test.ts
-if npm run | grep -q "^  test:kernel$"; then step "kernel conformance" npm run --silent test:kernel; fi
+step "kernel conformance" npm run --silent test:kernel
 step "labs in fast mode" env LABS_FAST=1 bash scripts/run-notebooks.sh --jobs "${NOTEBOOK_JOBS:-2}"
 # Further suites (grader, browser, ...) each add one executable script here;
 # they run after the labs, so build/notebooks/ holds fast-mode executed copies.

@@ -86,9 +86,3 @@ export function describeBackend(info: BackendInfo): string {
   const note = info.name === "tensorflow" ? "native libtensorflow" : info.name === "wasm" ? "WebAssembly + course training kernels" : "pure JavaScript (slow)";
   return `Backend: ${info.name} (${note}), TensorFlow.js ${info.tfjsVersion}`;
 }
-
-/** The backend chosen by initBackend, or throws if it has not run. */
-export function backendName(): BackendName {
-  if (!current) throw new Error("The backend is not initialised yet: run `await initBackend()` first (the lab's set-up cell).");
-  return current.name;
-}

@@ -110,9 +110,3 @@ export function makeSpirals(opts: ToyOptions & { classes?: number; turns?: numbe
     return c;
   });
 }
-
-/** Row i of an n×2 set as [x1, x2]. */
-export function pointAt(ds: Dataset2d, i: number): [number, number] {
-  if (!Number.isInteger(i) || i < 0 || i >= ds.n) throw new Error(`pointAt: index ${i} is outside 0..${ds.n - 1}.`);
-  return [ds.X[2 * i], ds.X[2 * i + 1]];
-}
