@@ -51,6 +51,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import model_marks
 from nbexec import REPO, cell_error_message, end_kernels, first_line, kernel_pid, kernel_ready, make_client, run_json_child
 
 LABS = os.path.join(REPO, "notebooks")
@@ -437,6 +438,8 @@ def report(r):
             lines.append(f"      ! {flag}")
     for flag in r["flags"]:
         lines.append(f"  ! {flag}")
+    if r.get("model"):  # lab 08 (scripts/model_marks.py)
+        lines.append(model_marks.describe(r["model"]))
     return "\n".join(lines) + "\n"
 
 
@@ -472,6 +475,7 @@ def main():
     start = time.time()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(lambda p: grade_in_child(p, args), args.submissions))
+    model_marks.add_model_scores(results, REPO, info)  # lab 08: the handed-in model (scripts/model_marks.py)
     if args.json:
         print(json.dumps({"mode": mode, "results": results}, indent=1, ensure_ascii=False))
     else:

@@ -10,11 +10,12 @@
  *   // %%                               a code cell
  *   // %% [exercise id=NAME]            the exercise's solution cell
  *   // %% [check id=NAME points=N]      the check cell that grades exercise NAME
+ *   // %% [manual id=NAME points=N]     a written answer (markdown) the instructor marks by hand (lab 08)
  * The .ipynb written has no outputs and no execution counts.
  */
 import * as fs from "fs";
 
-export interface CellMeta { exercise?: string; check?: string; points?: number }
+export interface CellMeta { exercise?: string; check?: string; manual?: string; points?: number }
 interface NbCell { cell_type: "markdown" | "code"; id: string; metadata: Record<string, unknown>; source: string[]; outputs?: unknown[]; execution_count?: null }
 
 export const KERNELSPEC = { name: "tslab", display_name: "TypeScript", language: "typescript" };
@@ -36,10 +37,11 @@ export function textToNotebook(text: string): object {
     while (body.length && body[body.length - 1].trim() === "") body.pop();
     const src = kind === "markdown" ? body.map((l) => l.replace(/^\/\/ ?/, "")) : body;
     const n = cells.length;
-    const id = meta.exercise ? `exercise-${meta.exercise}` : meta.check ? `check-${meta.check}` : `cell-${n}`;
+    const id = meta.exercise ? `exercise-${meta.exercise}` : meta.check ? `check-${meta.check}` : meta.manual ? `manual-${meta.manual}` : `cell-${n}`;
     const cell: NbCell = { cell_type: kind, id, metadata: {}, source: splitLines(src.join("\n")) };
     if (meta.exercise) cell.metadata.course = { exercise: meta.exercise };
     if (meta.check) cell.metadata.course = { check: meta.check, points: meta.points ?? 1 };
+    if (meta.manual) cell.metadata.course = { manual: meta.manual, points: meta.points ?? 1 };
     if (kind === "code") { cell.outputs = []; cell.execution_count = null; }
     cells.push(cell);
   };
@@ -52,7 +54,12 @@ export function textToNotebook(text: string): object {
       const tag = m[1];
       const attrs = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)=(\S+)/g)].map((a) => [a[1], a[2]]));
       if (tag === "markdown") kind = "markdown";
-      else {
+      else if (tag === "manual") {
+        kind = "markdown";
+        if (!attrs.id) throw new Error(`marker needs id=NAME: ${line}`);
+        meta.manual = attrs.id;
+        meta.points = attrs.points ? Number(attrs.points) : 1;
+      } else {
         kind = "code";
         if (tag === "exercise") meta.exercise = attrs.id;
         else if (tag === "check") { meta.check = attrs.id; meta.points = attrs.points ? Number(attrs.points) : 1; }
@@ -74,7 +81,7 @@ export function notebookToText(nb: { cells: NbCell[] }): string {
     const src = Array.isArray(cell.source) ? cell.source.join("") : String(cell.source);
     const course = (cell.metadata?.course ?? {}) as CellMeta;
     if (cell.cell_type === "markdown") {
-      out.push("// %% [markdown]", ...src.split("\n").map((l) => (l ? `// ${l}` : "//")));
+      out.push(course.manual ? `// %% [manual id=${course.manual} points=${course.points ?? 1}]` : "// %% [markdown]", ...src.split("\n").map((l) => (l ? `// ${l}` : "//")));
     } else {
       if (course.exercise) out.push(`// %% [exercise id=${course.exercise}]`);
       else if (course.check) out.push(`// %% [check id=${course.check} points=${course.points ?? 1}]`);

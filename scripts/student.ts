@@ -57,6 +57,11 @@ export function stubSolution(source: string, id: string, where: string): string 
   return out.join("\n");
 }
 
+/** What a written answer (a markdown cell with {"course": {"manual": ID, "points": N}}, lab 08) holds in a student copy. */
+export function manualPlaceholder(id: string, points: number): string {
+  return `**Your answer (\`${id}\`, ${points} point${points === 1 ? "" : "s"}):** write it here, in place of this line.`;
+}
+
 function splitLines(text: string): string[] {
   const lines = text.split("\n");
   return lines.map((l, i) => (i < lines.length - 1 ? l + "\n" : l)).filter((l) => l !== "");
@@ -67,6 +72,7 @@ export function studentCopy(lab: Notebook, labName: string): Notebook {
   const nb: Notebook = JSON.parse(JSON.stringify(lab));
   const checks: Record<string, { points: number; sha256: string }> = {};
   const exercises: string[] = [];
+  const manual: Record<string, { points: number }> = {};
   for (const [i, cell] of nb.cells.entries()) {
     const course = cell.metadata?.course ?? {};
     const where = `${labName}, cell ${i}${cell.id ? ` (${cell.id})` : ""}`;
@@ -84,6 +90,14 @@ export function studentCopy(lab: Notebook, labName: string): Notebook {
     } else if (/\/\/ (BEGIN|END) SOLUTION/.test(src)) {
       throw new Error(`${where}: solution markers outside an exercise cell would leak the solution; give the cell {"course": {"exercise": ID}} metadata`);
     }
+    if (course.manual !== undefined) {
+      // A written answer: the reference answer is replaced by a placeholder.
+      if (cell.cell_type !== "markdown") throw new Error(`${where}: a written answer ({"course": {"manual": ...}}) must be a markdown cell`);
+      if (manual[course.manual]) throw new Error(`${where}: written answer "${course.manual}" appears twice`);
+      if (typeof course.points !== "number" || !(course.points > 0)) throw new Error(`${where}: written answer "${course.manual}" needs positive "points" in its metadata`);
+      manual[course.manual] = { points: course.points };
+      cell.source = [manualPlaceholder(course.manual, course.points)];
+    }
     if (course.check !== undefined) {
       if (cell.cell_type !== "code") throw new Error(`${where}: a check cell must be a code cell`);
       if (checks[course.check]) throw new Error(`${where}: check "${course.check}" appears twice`);
@@ -98,7 +112,7 @@ export function studentCopy(lab: Notebook, labName: string): Notebook {
   for (const id of exercises) if (!checks[id]) throw new Error(`${labName}: exercise "${id}" has no check cell ({"course": {"check": "${id}", "points": N}})`);
   for (const id of Object.keys(checks)) if (!exercises.includes(id)) throw new Error(`${labName}: check "${id}" has no exercise cell`);
   const total = Object.values(checks).reduce((s, c) => s + c.points, 0);
-  nb.metadata.course = { ...(nb.metadata.course ?? {}), student_copy: true, source: labName, source_path: `notebooks/${labName}.ipynb`, total_points: total, checks };
+  nb.metadata.course = { ...(nb.metadata.course ?? {}), student_copy: true, source: labName, source_path: `notebooks/${labName}.ipynb`, total_points: total, checks, ...(Object.keys(manual).length ? { manual } : {}) };
   return nb;
 }
 

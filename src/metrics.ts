@@ -135,3 +135,25 @@ export function spread(values: ArrayLike<number>): Spread {
   const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
   return { n: xs.length, mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
 }
+
+/**
+ * F-beta of one class (lab 08, the assignment's metric): the weighted harmonic
+ * mean (1 + β²)·P·R / (β²·P + R) of its precision P and recall R. β = 2 counts
+ * recall (a missed malignant case) as β² = 4 times as important as precision
+ * (a false alarm); β = 1 is F1. 0 when P and R are both 0, as scikit-learn.
+ * @answer 08-assignment/f-beta
+ */
+export function fBeta(yTrue: Labels, yPred: Labels, beta: number, positive = 1): number {
+  if (!(beta > 0) || !Number.isFinite(beta)) throw new Error(`fBeta: beta must be a positive number, got ${beta}.`);
+  checkLabels("fBeta", yTrue, yPred, Number.MAX_SAFE_INTEGER);
+  let tp = 0, fp = 0, fn = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i] === positive, p = yPred[i] === positive;
+    if (t && p) tp++;
+    else if (p) fp++;
+    else if (t) fn++;
+  }
+  const b2 = beta * beta;
+  const denom = (1 + b2) * tp + b2 * fn + fp;
+  return denom === 0 ? 0 : ((1 + b2) * tp) / denom;
+}

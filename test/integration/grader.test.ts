@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
-import { checksum, sourceOf, stubSolution } from "../../scripts/student";
+import { checksum, manualPlaceholder, sourceOf, stubSolution } from "../../scripts/student";
 import { EXPECTED, makeFixtures } from "../fixtures/grading/make-fixtures";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -76,6 +76,10 @@ test("npm run student writes a stubbed copy of every lab, with its checks and th
         assert.equal(meta.checks[course.check].points, course.points);
         assert.equal(cell.metadata.editable, false);
         points += course.points;
+      } else if (course.manual) {
+        // A written answer (lab 08): the reference answer becomes a placeholder.
+        assert.equal(src, manualPlaceholder(course.manual, course.points), `${file} ${cell.id}: reference answer left in`);
+        assert.equal(meta.manual[course.manual].points, course.points);
       } else {
         assert.equal(src, sourceOf(labCell), `${file} ${cell.id}: a cell that is neither exercise nor check changed`);
       }
