@@ -14,6 +14,8 @@
  * Use the `…FromLogits` functions when training: they never take log(0).
  */
 
+import { sigmoid, softmax } from "./scratch/activations";
+
 export type Vector = ArrayLike<number>;
 export type Reduction = "mean" | "sum";
 
@@ -189,7 +191,7 @@ export function binaryCrossEntropyFromLogits(yTrue: Vector, z: Vector, reduction
   return reduce(s, z.length, reduction);
 }
 
-/** ∂/∂z of the logit form: σ(z) − y (/n for the mean). */
+/** ∂/∂z of the logit form: σ(z) − y (/n for the mean). @answer 04-loss-functions/bce-logit-grad */
 export function binaryCrossEntropyFromLogitsGrad(yTrue: Vector, z: Vector, reduction: Reduction = "mean"): Float64Array {
   binaryCrossEntropyFromLogits(yTrue, z, reduction);
   const scale = reduction === "sum" ? 1 : 1 / z.length;
@@ -198,12 +200,6 @@ export function binaryCrossEntropyFromLogitsGrad(yTrue: Vector, z: Vector, reduc
   return g;
 }
 
-/** The logistic function 1/(1 + e^(−z)), evaluated without overflow for large |z|. */
-export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
 
 // ------------------------------------------------------------ softmax
 
@@ -213,20 +209,6 @@ export function softmaxNaive(z: Vector): Float64Array {
   let s = 0;
   for (const v of e) s += v;
   return e.map((v) => v / s);
-}
-
-/** Stable softmax of one score vector: subtract max(z) first, which leaves the result unchanged. */
-export function softmax(z: Vector): Float64Array {
-  const fn = "softmax";
-  if (z.length === 0) fail(fn, "got an empty vector; softmax needs at least one score.");
-  assertFinite(fn, "z", z);
-  let m = -Infinity;
-  for (let i = 0; i < z.length; i++) m = Math.max(m, z[i]);
-  const out = new Float64Array(z.length);
-  let s = 0;
-  for (let i = 0; i < z.length; i++) s += out[i] = Math.exp(z[i] - m);
-  for (let i = 0; i < z.length; i++) out[i] /= s;
-  return out;
 }
 
 /** Stable log-softmax: z_i − max z − log Σ e^(z_k − max z). Never −Infinity for finite z unless it underflows in float64. */
@@ -324,6 +306,7 @@ function checkClassProbs(fn: string, labels: Vector, probs: Vector, k: number): 
  * averaged: integer `labels`, n×k `probs`. (It equals categorical
  * cross-entropy with one-hot targets. PyTorch's NLLLoss takes log-probabilities
  * instead; here we take the log ourselves.)
+ * @answer 04-loss-functions/cross-entropy
  */
 export function nllLoss(labels: Vector, probs: Vector, k: number, reduction: Reduction = "mean"): number {
   const n = checkClassProbs("nllLoss", labels, probs, k);
@@ -336,6 +319,7 @@ export function nllLoss(labels: Vector, probs: Vector, k: number, reduction: Red
  * Balanced class weights α_c = n / (k·n_c), scikit-learn's
  * compute_class_weight("balanced"): a class with half the average frequency
  * weighs 2. A class with no examples has no finite weight, so it is an error.
+ * @answer 04-loss-functions/balanced-weights
  */
 export function balancedClassWeights(labels: Vector, k: number): Float64Array {
   const fn = "balancedClassWeights";
@@ -373,6 +357,7 @@ function checkFocal(fn: string, k: number, opts: FocalOptions): { alpha: (c: num
  * The α-balanced focal loss −α_c (1 − ŷ_c)^γ log ŷ_c, averaged over examples
  * (Lin et al. 2017). γ = 0 and no weights is cross-entropy; weights alone is
  * balanced cross-entropy. Takes probabilities (n×k) and integer labels.
+ * @answer 04-loss-functions/focal-loss
  */
 export function focalLoss(labels: Vector, probs: Vector, k: number, opts: FocalOptions = {}): number {
   const fn = "focalLoss";

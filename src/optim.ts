@@ -18,11 +18,30 @@ export type LearningRate = number | ((iteration: number) => number);
 /**
  * The lecture's decay η_t = η₀ / (1 + decay·t) (Keras's legacy `decay`
  * argument), with t the number of updates already made.
+ * @answer 05-gradient-descent/lr-decay
  */
 export function inverseTimeDecay(initialRate: number, decay: number): (iteration: number) => number {
   if (!(initialRate > 0)) throw new Error(`inverseTimeDecay: initialRate must be > 0, got ${initialRate}.`);
   if (!(decay >= 0)) throw new Error(`inverseTimeDecay: decay must be ≥ 0, got ${decay}.`);
   return (t) => initialRate / (1 + decay * t);
+}
+
+/**
+ * One step of the lecture's batch rule for linear regression h(x) = w1·x + w0
+ * (lab 05): w0 ← w0 + α Σ (y − h(x)), w1 ← w1 + α Σ (y − h(x))·x, every
+ * error taken at the old weights.
+ * @answer 05-gradient-descent/linreg-batch-step
+ */
+export function linregBatchStepReference(w0: number, w1: number, xs: ArrayLike<number>, ys: ArrayLike<number>, alpha: number): [number, number] {
+  if (xs.length !== ys.length) throw new Error(`linregBatchStep: ${xs.length} inputs but ${ys.length} targets.`);
+  let s0 = 0;
+  let s1 = 0;
+  for (let j = 0; j < xs.length; j++) {
+    const r = ys[j] - (w1 * xs[j] + w0);
+    s0 += r;
+    s1 += r * xs[j];
+  }
+  return [w0 + alpha * s0, w1 + alpha * s1];
 }
 
 /** Common state and checks of every optimizer. */

@@ -245,7 +245,8 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   const history: TrainHistory = { loss: [], acc: [], val_loss: [], val_acc: [], epochTimes: [], stoppedEarly: false };
   const live = opts.live ? await liveCurves() : undefined;
   const steps = Math.ceil(data.n / batchSize);
-  let best = Infinity, bestEpoch = -1, bestWeights: tf.Tensor[] | undefined;
+  let bestEpoch = -1, bestWeights: tf.Tensor[] | undefined;
+  const scores: number[] = []; // the monitored value per epoch, negated for accuracies (lower is better)
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     if (opts.learningRate) setLearningRate(optimizer, opts.learningRate(epoch), epoch);
@@ -296,15 +297,15 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
 
     if (stop) {
       const value = logs[monitor]!;
-      const score = monitor.endsWith("acc") ? -value : value;
-      if (score < best) {
-        best = score;
+      scores.push(monitor.endsWith("acc") ? -value : value);
+      const rule = earlyStoppingPoint(scores, stop.patience);
+      if (rule.bestEpoch === epoch) {
         bestEpoch = epoch;
         if (stop.restoreBestWeights) {
           tf.dispose(bestWeights ?? []);
           bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
         }
-      } else if (epoch - bestEpoch >= Math.max(1, stop.patience)) {
+      } else if (rule.stopped) {
         history.stoppedEarly = true;
         if (opts.verbose) console.log(`Early stop: ${monitor} has not improved for ${epoch - bestEpoch} epochs (best at epoch ${bestEpoch + 1}).`);
         break;
@@ -320,6 +321,27 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   }
   live?.done();
   return history;
+}
+
+/**
+ * Keras's EarlyStopping rule (lower is better, min_delta 0) over the monitored
+ * value of each epoch so far (lab 07): an epoch improves when its value is
+ * below every earlier one (NaN never does); training stops after the first
+ * epoch that is max(1, patience) epochs past the best. Returns how many epochs
+ * are trained, the 0-based best epoch (−1 if none improved) and whether the
+ * rule stopped training.
+ * @answer 07-mnist-training/early-stopping
+ */
+export function earlyStoppingPoint(values: ArrayLike<number>, patience: number): { epochs: number; bestEpoch: number; stopped: boolean } {
+  if (!Number.isInteger(patience) || patience < 0) throw new Error(`earlyStoppingPoint: patience must be an integer ≥ 0, got ${patience}.`);
+  let best = Infinity, bestEpoch = -1;
+  for (let e = 0; e < values.length; e++) {
+    if (values[e] < best) {
+      best = values[e];
+      bestEpoch = e;
+    } else if (e - bestEpoch >= Math.max(1, patience)) return { epochs: e + 1, bestEpoch, stopped: true };
+  }
+  return { epochs: values.length, bestEpoch, stopped: false };
 }
 
 /** Sets the rate of a tf.train optimizer (they all read `learningRate` at every step). */

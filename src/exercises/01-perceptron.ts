@@ -1,7 +1,8 @@
 /** Checks for the exercises of lab 01 (the perceptron). */
 import { callStudent, expect, expectAllClose, expectClose, fmt, passed } from "../check";
 import { Rng } from "../random";
-import { perceptronUpdate, preActivation, rigidSigmoid, step } from "../scratch/perceptron";
+import { step } from "../scratch/activations";
+import { perceptronUpdate, preActivation, rigidSigmoid } from "../scratch/perceptron";
 
 type NeuronFn = (x: number[], w: number[], b: number) => number;
 
@@ -37,9 +38,13 @@ export function checkPerceptronUpdate(update: UpdateFn): void {
     const b = rng.uniform(-1, 1), y = rng.int(2), lr = [0.1, 0.5, 1][rng.int(3)];
     const want = perceptronUpdate(w, b, x, y, lr);
     if (want.mistake) wrong++;
-    const got = callStudent(ex, update, w.slice(), b, x.slice(), y, lr);
+    const wArg = w.slice(), xArg = x.slice();
+    const got = callStudent(ex, update, wArg, b, xArg, y, lr);
     expect(ex, got !== null && typeof got === "object", `return {w, b}; got ${fmt(got)}.`);
     const what = `for w=${fmt(w)}, b=${fmt(b)}, x=${fmt(x)}, y=${y}, lr=${lr} (prediction ${step(preActivation(x, w, b))})`;
+    expect(ex, wArg.every((v, i) => v === w[i]),
+      `${what} your function changed the array w it was given (now ${fmt(wArg)}). Leave w as it is and return a new array, e.g. w.map(…): the caller may still need the old weights.`);
+    expect(ex, xArg.every((v, i) => v === x[i]), `${what} your function changed the input x (now ${fmt(xArg)}); it must only read it.`);
     expectAllClose(ex, `new w ${what}`, Array.from(got.w as ArrayLike<number>), want.w, { atol: 1e-9 });
     expectClose(ex, `new b ${what}`, got.b, want.b, { atol: 1e-9 });
   }

@@ -1,20 +1,13 @@
 /**
  * Exercise checks of lab 02 (XOR and the MLP). Each check calls the student's
- * function on inputs drawn here and compares with a reference.
+ * function on inputs drawn here and compares with the reference in
+ * src/scratch/mlp.ts.
  */
 import { callStudent, expect, expectAllClose, expectClose, passed, fmt } from "../check";
 import { Rng } from "../random";
-import { step } from "../scratch/activations";
+import { mlpParamCount, referenceMlpForward, stepNetworkOutput, type LayerWeights, type MlpForward, type StepNetwork } from "../scratch/mlp";
 
-/** Σ_layers (n_in + 1)·n_out: every unit has one weight per input plus a bias (lab 02). */
-export function mlpParamCount(sizes: readonly number[]): number {
-  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s <= 0)) {
-    throw new Error(`mlpParamCount: sizes must list at least 2 positive integers (inputs, …, outputs), got [${sizes}].`);
-  }
-  let total = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) total += (sizes[l] + 1) * sizes[l + 1];
-  return total;
-}
+export type { LayerWeights, MlpForward, StepNetwork };
 
 /** Exercise "count-params": the student's count must equal the formula on the lecture's and on random architectures. */
 export function checkCountParams(countParams: (sizes: number[]) => number): void {
@@ -29,20 +22,6 @@ export function checkCountParams(countParams: (sizes: number[]) => number): void
       (got === want - sizes.slice(1).reduce((a, b) => a + b, 0) ? " (You left out the biases: one per unit.)" : ""));
   }
   passed(ex, `${cases.length} architectures`);
-}
-
-export interface LayerWeights {
-  /** W[j][i]: weight from input i into unit j. */
-  W: number[][];
-  b: number[];
-}
-export type MlpForward = (x: number[], layers: LayerWeights[], g: (z: number) => number) => number[];
-
-/** Reference forward pass: a ← g(W a + b), layer after layer (the same g for every layer). */
-export function referenceMlpForward(x: number[], layers: LayerWeights[], g: (z: number) => number): number[] {
-  let a = x;
-  for (const { W, b } of layers) a = W.map((row, j) => g(row.reduce((s, w, i) => s + w * a[i], b[j])));
-  return a;
 }
 
 /** Exercise "mlp-forward": the student's forward pass on random networks of random shapes. */
@@ -66,14 +45,6 @@ export function checkMlpForward(forward: MlpForward): void {
     expectAllClose(ex, `output of the [${sizes.join("-")}] ${name} network`, got, referenceMlpForward(x, layers, g), { atol: 1e-12, rtol: 1e-9 });
   }
   passed(ex, "9 random networks");
-}
-
-/** A 2-2-1 network of step units, given by its weights. */
-export interface StepNetwork { W1: number[][]; b1: number[]; W2: number[]; b2: number }
-
-export function stepNetworkOutput(net: StepNetwork, x1: number, x2: number): number {
-  const h = net.W1.map((row, j) => step(row[0] * x1 + row[1] * x2 + net.b1[j]));
-  return step(net.W2[0] * h[0] + net.W2[1] * h[1] + net.b2);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Exercise checks of lab 03b (activation functions and vanishing gradients).
  * Each check calls the student's functions on inputs drawn here and compares
- * with the reference implementations in src/scratch/activations.ts.
+ * with the reference implementations in src/scratch/activations.ts (the
+ * dead-unit count is defined here, where its check is).
  */
 import { callStudent, expect, expectAllClose, expectClose, passed, fmt } from "../check";
 import { Rng } from "../random";
@@ -13,7 +14,13 @@ export interface Derivatives {
   leakyRelu: (x: number, alpha: number) => number;
 }
 
-/** Exercise "activation-derivatives": σ′, tanh′ and leaky-ReLU′ at random points and far out (±1000, where a naive σ′ overflows to NaN). */
+/**
+ * Exercise "activation-derivatives": σ′, tanh′ and leaky-ReLU′ at random
+ * points and far out (±40, ±1000). Far out the derivatives are tiny or 0: a
+ * correct formula must return a finite number there. (The naive
+ * e^{−x}/(1 + e^{−x})² returns NaN at x = −1000, where e^{1000} = Infinity
+ * and Infinity/Infinity is NaN; at +1000 it gives 0, which is right.)
+ */
 export function checkActivationDerivatives(d: Derivatives): void {
   const ex = "activation-derivatives";
   expect(ex, !!d && ["sigmoid", "tanh", "leakyRelu"].every((k) => typeof (d as unknown as Record<string, unknown>)[k] === "function"),
@@ -21,7 +28,10 @@ export function checkActivationDerivatives(d: Derivatives): void {
   const rng = new Rng(351);
   const xs = [...Array.from({ length: 20 }, () => rng.uniform(-6, 6)), -40, 40, -1000, 1000, 0];
   for (const x of xs) {
-    expectClose(ex, `sigmoid'(${x.toFixed(4)})`, callStudent(ex, d.sigmoid, x), sigmoidDeriv(x), { atol: 1e-12, rtol: 1e-9 });
+    const sig = callStudent(ex, d.sigmoid, x);
+    expect(ex, !(Math.abs(x) >= 40 && typeof sig === "number" && !Number.isFinite(sig)),
+      `sigmoid'(${x}) should be ${fmt(sigmoidDeriv(x))}, got ${sig}. Far out e^{−x} overflows to Infinity (at x = −1000, e^{1000} does), and a quotient like e^{−x}/(1 + e^{−x})² becomes ∞/∞ = NaN; write σ'(x) = σ(x)(1 − σ(x)) with a σ that does not overflow.`);
+    expectClose(ex, `sigmoid'(${x.toFixed(4)})`, sig, sigmoidDeriv(x), { atol: 1e-12, rtol: 1e-9 });
     expectClose(ex, `tanh'(${x.toFixed(4)})`, callStudent(ex, d.tanh, x), tanhDeriv(x), { atol: 1e-12, rtol: 1e-9 });
     if (x !== 0) {
       const alpha = [0.01, 0.1, 0.3][rng.int(3)];
@@ -46,7 +56,7 @@ export function checkSoftmax(studentSoftmax: (z: number[]) => number[]): void {
 }
 
 /** A unit is dead on a batch if its pre-activation is ≤ 0 for every example (ReLU then outputs 0 and passes back no gradient). */
-export function referenceDeadUnits(pre: number[][]): number {
+function referenceDeadUnits(pre: number[][]): number {
   if (pre.length === 0) return 0;
   let dead = 0;
   for (let j = 0; j < pre[0].length; j++) if (pre.every((row) => row[j] <= 0)) dead++;

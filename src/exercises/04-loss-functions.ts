@@ -5,22 +5,45 @@
  */
 import { CheckError, callStudent, expect, expectAllClose, expectClose, fmt, passed } from "../check";
 import { Rng } from "../random";
-import { balancedClassWeights, focalLoss, nllLoss, softmax } from "../losses";
+import { sigmoid } from "../scratch/activations";
+import { balancedClassWeights, binaryCrossEntropyFromLogitsGrad, focalLoss, nllLoss } from "../losses";
 
-/** Exercise "stable-softmax": (z: number[]) => number[], finite even for z = 1000. */
-export function checkStableSoftmax(stableSoftmax: (z: number[]) => ArrayLike<number>): void {
-  const ex = "stable-softmax";
-  const rng = new Rng(404);
-  const inputs = [[-1, 0, 1, 2, 4], [3], [1000, 999, 990], [-1000, -1001, -1002], [0, 0, 0, 0], Array.from({ length: 6 }, () => rng.normal(0, 5))];
-  for (const z of inputs) {
-    const got = callStudent(ex, stableSoftmax, [...z]);
-    const arr = Array.from(got ?? []);
-    if (arr.some((v) => !Number.isFinite(v))) {
-      throw new CheckError(ex, `for z = ${fmt(z)} you returned ${fmt(arr)}, which is not finite. e^1000 overflows: subtract max(z) from every score before exponentiating.`);
-    }
-    expectAllClose(ex, `softmax(${fmt(z)})`, arr, softmax(z), { atol: 1e-9, rtol: 1e-7 });
+/**
+ * Exercise "bce-logit-grad": (yTrue, z) => ∂L/∂z_i of the mean binary
+ * cross-entropy computed from logits, (σ(z_i) − y_i)/n. Checked on random
+ * batches, soft labels and logits of ±1000, with a message for the usual
+ * slips: the sum instead of the mean, the opposite sign, ∂L/∂p instead of ∂L/∂z.
+ */
+export function checkBceLogitGrad(grad: (yTrue: number[], z: number[]) => ArrayLike<number>): void {
+  const ex = "bce-logit-grad";
+  const rng = new Rng(405);
+  const cases: [number[], number[]][] = [
+    [[1, 0, 1, 1], [2, -1, 0, -3]],
+    [[1], [0.5]],
+    [[0, 1, 1, 0], [1000, -1000, 1000, -1000]],
+    [[0.25, 0.9, 0.5], [-0.3, 4, 0]],
+  ];
+  for (let t = 0; t < 4; t++) {
+    const n = 1 + rng.int(8);
+    cases.push([Array.from({ length: n }, () => rng.int(2)), Array.from({ length: n }, () => rng.normal(0, 3))]);
   }
-  passed(ex);
+  for (const [y, z] of cases) {
+    const got = Array.from(callStudent(ex, grad, [...y], [...z]) ?? []);
+    const want = binaryCrossEntropyFromLogitsGrad(y, z);
+    const what = `the gradient for y = ${fmt(y)}, z = ${fmt(z)}`;
+    expect(ex, got.length === y.length, `${what} should have ${y.length} entries (one per logit), got ${fmt(got)}.`);
+    expect(ex, got.every((v) => typeof v === "number" && Number.isFinite(v)), `${what} is ${fmt(got)}, which is not finite. ∂L/∂z = (σ(z) − y)/n needs no logarithm; σ(±1000) is 1 or 0.`);
+    const close = (v: ArrayLike<number>) => got.every((g, i) => Math.abs(g - v[i]) <= 1e-12 + 1e-9 * Math.abs(v[i]));
+    if (!close(want) && want.some((v) => Math.abs(v) > 1e-9)) {
+      const n = y.length;
+      if (n > 1 && close(want.map((v) => v * n))) throw new CheckError(ex, `${what}: you returned σ(z) − y, the gradient of the *sum*. The lab's losses are means over the n = ${n} examples: divide by n.`);
+      if (close(want.map((v) => -v))) throw new CheckError(ex, `${what}: you returned (y − σ(z))/n, the gradient with the opposite sign. L grows as σ(z) moves away from y, so ∂L/∂z = (σ(z) − y)/n.`);
+      const dp = z.map((zi, i) => { const p = sigmoid(zi); return (-y[i] / p + (1 - y[i]) / (1 - p)) / n; });
+      if (close(dp)) throw new CheckError(ex, `${what}: you returned ∂L/∂p, the gradient with respect to the probability p = σ(z). Multiply by σ'(z) = σ(z)(1 − σ(z)) (the chain rule): the result simplifies to (σ(z) − y)/n.`);
+    }
+    expectAllClose(ex, what, got, want, { atol: 1e-12, rtol: 1e-9 });
+  }
+  passed(ex, `${cases.length} batches, including logits of ±1000`);
 }
 
 /** Exercise "cross-entropy": (yTrue one-hot, yPred probabilities) => −Σ y log ŷ with the natural log. */

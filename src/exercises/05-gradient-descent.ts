@@ -5,23 +5,7 @@
  */
 import { CheckError, callStudent, expectAllClose, expectClose, fmt, passed } from "../check";
 import { Rng } from "../random";
-import { adam, inverseTimeDecay, momentum } from "../optim";
-
-/**
- * Reference for "linreg-batch-step": one step of the lecture's batch rule for
- * h(x) = w1·x + w0: w0 ← w0 + α Σ (y − h(x)), w1 ← w1 + α Σ (y − h(x))·x.
- */
-export function linregBatchStepReference(w0: number, w1: number, xs: ArrayLike<number>, ys: ArrayLike<number>, alpha: number): [number, number] {
-  if (xs.length !== ys.length) throw new Error(`linregBatchStep: ${xs.length} inputs but ${ys.length} targets.`);
-  let s0 = 0;
-  let s1 = 0;
-  for (let j = 0; j < xs.length; j++) {
-    const r = ys[j] - (w1 * xs[j] + w0);
-    s0 += r;
-    s1 += r * xs[j];
-  }
-  return [w0 + alpha * s0, w1 + alpha * s1];
-}
+import { adam, inverseTimeDecay, linregBatchStepReference, momentum } from "../optim";
 
 /** Exercise "linreg-batch-step": (w0, w1, xs, ys, alpha) => [w0, w1] after one batch step. */
 export function checkLinregBatchStep(step: (w0: number, w1: number, xs: number[], ys: number[], alpha: number) => ArrayLike<number>): void {
@@ -87,6 +71,18 @@ export function checkMomentumStep(step: (w: number[], v: number[], grad: number[
   passed(ex, "5 steps match");
 }
 
+/** The two other ways Adam is written, to name the convention of an answer that uses one of them. */
+function otherAdamConvention(w: number[], g: number[], state: AdamState, lr: number, b1: number, b2: number, eps: number): { folded: number[]; epsInside: number[] } {
+  const t = state.t + 1;
+  const m = state.m.map((mi, i) => b1 * mi + (1 - b1) * g[i]);
+  const v = state.v.map((vi, i) => b2 * vi + (1 - b2) * g[i] * g[i]);
+  const lrT = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+  return {
+    folded: w.map((wi, i) => wi - (lrT * m[i]) / (Math.sqrt(v[i]) + eps)),
+    epsInside: w.map((wi, i) => wi - (lr * (m[i] / (1 - b1 ** t))) / Math.sqrt(v[i] / (1 - b2 ** t) + eps)),
+  };
+}
+
 export interface AdamState {
   m: number[];
   v: number[];
@@ -113,6 +109,14 @@ export function checkAdamStep(step: (w: number[], grad: number[], state: AdamSta
       if (Array.from(out.w).every((x, i) => Math.abs(x - noCorr[i]) < 1e-12)) {
         throw new CheckError(ex, "your first step equals Adam without bias correction; divide m by (1 − β₁ᵗ) and v by (1 − β₂ᵗ), with t counting from 1.");
       }
+    }
+    const conv = otherAdamConvention(w, g, state, 0.01, 0.9, 0.999, 1e-7);
+    const matches = (c: number[]) => Array.from(out.w).every((x, i) => Math.abs(x - c[i]) <= 1e-12 + 1e-9 * Math.abs(c[i]));
+    if (!matches(Array.from(wRef)) && matches(conv.folded)) {
+      throw new CheckError(ex, `w after step ${t + 1} is Adam in Keras/TensorFlow's form (the bias corrections folded into the rate, η·√(1 − β₂ᵗ)/(1 − β₁ᵗ), and ε added to √v). This exercise follows tf.train.adam and Kingma & Ba's Algorithm 1: w − η·m̂/(√v̂ + ε) with m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ). The two differ only through where ε goes.`);
+    }
+    if (!matches(Array.from(wRef)) && matches(conv.epsInside)) {
+      throw new CheckError(ex, `w after step ${t + 1} puts ε inside the square root, √(v̂ + ε) (the convention of some texts and of RMSprop in tfjs). This exercise follows tf.train.adam: η·m̂/(√v̂ + ε).`);
     }
     expectAllClose(ex, `w after step ${t + 1}`, Array.from(out.w), wRef, { atol: 1e-12, rtol: 1e-9 });
     expectClose(ex, `state.t after step ${t + 1}`, out.state.t, t + 1, { atol: 0, rtol: 0 });

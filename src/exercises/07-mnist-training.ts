@@ -1,28 +1,53 @@
 /**
  * Checks for the exercises of lab 07, "Training and evaluating a network on
  * MNIST". Each calls the student's function on inputs of its own and compares
- * with the library: inverseTimeDecay (src/optim.ts), classificationReport
+ * with the library: earlyStoppingPoint (src/train.ts), classificationReport
  * (src/metrics.ts) and bestTrial (src/search.ts).
  */
 import { CheckError, callStudent, expect, expectClose, fmt, passed } from "../check";
 import { Rng } from "../random";
-import { inverseTimeDecay } from "../optim";
+import { earlyStoppingPoint } from "../train";
 import { classificationReport, confusionMatrix } from "../metrics";
 import { bestTrial, type Config } from "../search";
 
-/** Exercise "time-decay": (lr0, decay, t) => the Keras rate of update t (t = 0 for the first update). */
-export function checkTimeDecay(decayedRate: (lr0: number, decay: number, t: number) => number): void {
-  const ex = "time-decay";
-  const cases: [number, number, number][] = [[0.01, 1e-6, 0], [0.01, 1e-6, 6000], [0.1, 0.01, 1], [0.5, 0.1, 37], [0.01, 0, 1000], [0.002, 1e-3, 123456]];
-  for (const [lr0, decay, t] of cases) {
-    const got = callStudent(ex, decayedRate, lr0, decay, t);
-    const want = inverseTimeDecay(lr0, decay)(t);
-    if (typeof got === "number" && decay > 0 && Math.abs(got - inverseTimeDecay(lr0, decay)(t + 1)) < 1e-15 && Math.abs(got - want) > 1e-15) {
-      throw new CheckError(ex, `for lr0 = ${lr0}, decay = ${decay}, t = ${t} you returned the rate of update t + 1; the first update (t = 0) uses lr0 itself.`);
-    }
-    expectClose(ex, `decayedRate(${lr0}, ${decay}, ${t})`, got, want, { atol: 1e-15, rtol: 1e-12 });
+export interface EarlyStopAnswer {
+  /** How many epochs are trained (the stopping epoch included). */
+  epochs: number;
+  /** The 0-based epoch whose weights are restored (the lowest validation loss; −1 if no epoch improved). */
+  bestEpoch: number;
+}
+
+/**
+ * Exercise "early-stopping": (valLoss, patience) => {epochs, bestEpoch}, the
+ * rule trainModel applies (Keras's EarlyStopping): on hand-made histories with
+ * ties, plateaus and NaN, and on random ones.
+ */
+export function checkEarlyStopping(earlyStop: (valLoss: number[], patience: number) => EarlyStopAnswer): void {
+  const ex = "early-stopping";
+  const rng = new Rng(708);
+  const cases: [number[], number][] = [
+    [[0.9, 0.7, 0.6, 0.65, 0.66, 0.64, 0.7, 0.71], 3], // stops 3 epochs after the minimum
+    [[0.9, 0.7, 0.6, 0.65, 0.59, 0.62, 0.63], 2], // a late improvement resets the count
+    [[1.0, 0.8, 0.8, 0.8, 0.8], 2], // a tie is not an improvement
+    [[0.5, 0.4, 0.3, 0.2], 1], // never stops: all epochs, the last one best
+    [[0.5, 0.6, 0.4], 0], // patience 0 stops at the first epoch without improvement, like Keras
+    [[0.7, NaN, NaN, NaN], 2], // NaN never improves
+    [[0.3], 5],
+  ];
+  for (let t = 0; t < 6; t++) {
+    let v = 1 + rng.next();
+    cases.push([Array.from({ length: 5 + rng.int(20) }, (_, e) => (v = Math.max(0.05, v - 0.1 * rng.next() + (e > 5 ? 0.08 * rng.next() : 0)))), 1 + rng.int(4)]);
   }
-  passed(ex);
+  for (const [losses, patience] of cases) {
+    const got = callStudent(ex, earlyStop, [...losses], patience);
+    if (got == null || typeof got !== "object") throw new CheckError(ex, `return an object {epochs, bestEpoch}; got ${fmt(got)}.`);
+    const want = earlyStoppingPoint(losses, patience);
+    const where = `for validation losses ${fmt(losses.map((l) => +l.toFixed(3)))} and patience ${patience}`;
+    expect(ex, got.bestEpoch === want.bestEpoch, `${where} the best epoch (0-based, lowest loss, the first one on a tie) is ${want.bestEpoch}, you returned ${fmt(got.bestEpoch)}.`);
+    const hint = got.epochs === want.epochs - 1 ? " (The epoch that runs out the patience is trained too: count it.)" : "";
+    expect(ex, got.epochs === want.epochs, `${where} training runs ${want.epochs} epochs${want.stopped ? `, stopping after epoch ${want.epochs - 1} (0-based), ${Math.max(1, patience)} past the best` : " (it never stops early)"}; you returned ${fmt(got.epochs)}.${hint}`);
+  }
+  passed(ex, `${cases.length} validation-loss histories`);
 }
 
 /** Labels whose confusion matrix is `cm` (rows true, columns predicted). */

@@ -16,6 +16,7 @@ export interface Activation {
   df: (x: number) => number;
 }
 
+/** The step activation: 1 if x > 0, else 0 (fire only when strictly positive; docs/lectures.md notes the lecture that uses ≥). */
 export function step(x: number): number { return x > 0 ? 1 : 0; }
 
 /** σ(x) = 1/(1+e^−x), evaluated without overflow for large |x|. */
@@ -24,8 +25,10 @@ export function sigmoid(x: number): number {
   const e = Math.exp(x);
   return e / (1 + e);
 }
+/** σ'(x) = σ(x)(1 − σ(x)). @answer 03b-activation-functions/activation-derivatives */
 export function sigmoidDeriv(x: number): number { const s = sigmoid(x); return s * (1 - s); }
 
+/** tanh'(x) = 1 − tanh²(x). @answer 03b-activation-functions/activation-derivatives */
 export function tanhDeriv(x: number): number { const t = Math.tanh(x); return 1 - t * t; }
 
 export function relu(x: number): number { return x > 0 ? x : 0; }
@@ -34,6 +37,7 @@ export function reluDeriv(x: number): number { return x > 0 ? 1 : 0; }
 
 export const LEAKY_SLOPE = 0.01;
 export function leakyRelu(x: number, alpha = LEAKY_SLOPE): number { return x > 0 ? x : alpha * x; }
+/** 1 for x > 0, else alpha. @answer 03b-activation-functions/activation-derivatives */
 export function leakyReluDeriv(x: number, alpha = LEAKY_SLOPE): number { return x > 0 ? 1 : alpha; }
 
 export const ACTIVATIONS: Record<ActivationName, Activation> = {
@@ -52,14 +56,16 @@ export function activation(name: string): Activation {
 }
 
 /**
- * softmax(z)_i = e^{z_i} / Σ_k e^{z_k}. Subtracting max(z) first changes
- * nothing mathematically and keeps e^{z} from overflowing.
+ * softmax(z)_i = e^{z_i} / Σ_k e^{z_k} (labs 03b and 04). Subtracting max(z)
+ * first changes nothing mathematically and keeps e^{z} from overflowing.
  */
 export function softmax(z: ArrayLike<number>): Float64Array {
-  if (z.length === 0) throw new Error("softmax: the input vector is empty.");
+  if (z.length === 0) throw new Error("softmax: got an empty vector; softmax needs at least one score.");
   let m = -Infinity;
   for (let i = 0; i < z.length; i++) {
-    if (Number.isNaN(z[i])) throw new Error(`softmax: z[${i}] is NaN.`);
+    if (typeof z[i] !== "number" || !Number.isFinite(z[i])) {
+      throw new Error(`softmax: z[${i}] is ${z[i]}; every score must be a finite number (NaN or ±Infinity usually means training diverged — lower the learning rate).`);
+    }
     m = Math.max(m, z[i]);
   }
   const out = new Float64Array(z.length);

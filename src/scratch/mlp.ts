@@ -1,6 +1,6 @@
 /**
- * A fully connected network with its backward pass written out by hand
- * (introduced in lab 03, backpropagation by hand), in float64.
+ * Multi-layer perceptrons in float64: lab 02's parameter counts and forward
+ * pass, and lab 03's network with its backward pass written out by hand.
  *
  * Notation of the lecture (AIMA-style): unit j of layer l receives
  *   in_j = Σ_i w_ij a_i + b_j,   a_j = g(in_j),
@@ -13,8 +13,59 @@
  * Flat parameter order (getParams/setParams): W[0], b[0], W[1], b[1], ….
  */
 import { Rng } from "../random";
-import { activation, Activation, ActivationName } from "./activations";
+import { activation, Activation, ActivationName, step } from "./activations";
 import { Value, value } from "./value";
+
+// ------------------------------------------------- lab 02: counting and forward passes
+
+/** Parameters of a dense layer: a weight per input per unit plus a bias per unit (labs 02 and 06). */
+export function denseLayerParams(inputs: number, units: number): number {
+  return (inputs + 1) * units;
+}
+
+/**
+ * Σ_layers (n_in + 1)·n_out for layer sizes [inputs, …, outputs]: every unit
+ * has one weight per input plus a bias (lab 02).
+ * @answer 02-xor-mlp/count-params
+ */
+export function mlpParamCount(sizes: readonly number[]): number {
+  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s <= 0)) {
+    throw new Error(`mlpParamCount: sizes must list at least 2 positive integers (inputs, …, outputs), got [${sizes}].`);
+  }
+  let total = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) total += denseLayerParams(sizes[l], sizes[l + 1]);
+  return total;
+}
+
+/** One layer of a plain-array network (lab 02). */
+export interface LayerWeights {
+  /** W[j][i]: weight from input i into unit j. */
+  W: number[][];
+  b: number[];
+}
+export type MlpForward = (x: number[], layers: LayerWeights[], g: (z: number) => number) => number[];
+
+/**
+ * Forward pass a ← g(W a + b), layer after layer, with the same g for every
+ * layer (lab 02).
+ * @answer 02-xor-mlp/mlp-forward
+ */
+export function referenceMlpForward(x: number[], layers: LayerWeights[], g: (z: number) => number): number[] {
+  let a = x;
+  for (const { W, b } of layers) a = W.map((row, j) => g(row.reduce((s, w, i) => s + w * a[i], b[j])));
+  return a;
+}
+
+/** A 2-2-1 network of step units, given by its weights (lab 02). */
+export interface StepNetwork { W1: number[][]; b1: number[]; W2: number[]; b2: number }
+
+/** The output of a 2-2-1 step network at (x1, x2). */
+export function stepNetworkOutput(net: StepNetwork, x1: number, x2: number): number {
+  const h = net.W1.map((row, j) => step(row[0] * x1 + row[1] * x2 + net.b1[j]));
+  return step(net.W2[0] * h[0] + net.W2[1] * h[1] + net.b2);
+}
+
+// ------------------------------------------------- lab 03: the by-hand network
 
 export interface Trace {
   /** ins[l]: pre-activations of layer l (l = 0 is the first hidden layer). */

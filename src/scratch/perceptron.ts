@@ -8,6 +8,7 @@
  * decreases it when the neuron fired but should not have (the St. Gallen lecture).
  */
 import { Rng } from "../random";
+import { step } from "./activations";
 
 /** Dot product of two vectors of the same length. */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -17,27 +18,21 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
-/** The neuron's pre-activation z = w·x + b. */
+/** The neuron's pre-activation z = w·x + b. @answer 01-perceptron/neuron-output */
 export function preActivation(x: ArrayLike<number>, w: ArrayLike<number>, b: number): number {
   return dot(x, w) + b;
 }
 
-/** Step activation: 1 if z > 0, else 0 (the St. Gallen lecture's convention: fire when strictly positive; the Mollineda lecture fires at z ≥ 0). */
-export function step(z: number): number {
-  return z > 0 ? 1 : 0;
-}
-
-/** Logistic sigmoid 1 / (1 + e^−z). */
-export function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
-
-/** The Mollineda lecture's "rigid sigmoid": max(0, min(1, (z + 1) / 2)), a piecewise-linear sigmoid. */
+/** Mollineda's "rigid sigmoid": max(0, min(1, (z + 1) / 2)), a piecewise-linear sigmoid. @answer 01-perceptron/rigid-sigmoid */
 export function rigidSigmoid(z: number): number {
   return Math.max(0, Math.min(1, (z + 1) / 2));
 }
 
-/** One perceptron update; returns the new weights and bias and whether the point was misclassified. */
+/**
+ * One perceptron update; returns new weights (w itself is not changed), the
+ * new bias and whether the point was misclassified.
+ * @answer 01-perceptron/perceptron-update
+ */
 export function perceptronUpdate(w: ArrayLike<number>, b: number, x: ArrayLike<number>, y: number, lr: number): { w: Float64Array; b: number; mistake: boolean } {
   if (y !== 0 && y !== 1) throw new Error(`perceptronUpdate: labels must be 0 or 1, got ${y}.`);
   const err = y - step(preActivation(x, w, b));

@@ -12,6 +12,7 @@
  * names the op and its inputs, and running `backward()` twice through a graph
  * without `zeroGrad()` throws instead of silently doubling the gradients.
  */
+import { sigmoid } from "./activations";
 
 export type Scalar = Value | number;
 
@@ -113,9 +114,7 @@ export class Value {
   }
 
   sigmoid(): Value {
-    // Two branches so that exp never overflows for large |x|.
-    const x = this.data;
-    const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    const s = sigmoid(this.data);
     return this.make(s, [this], "σ", (out) => { this.grad += s * (1 - s) * out.grad; });
   }
 

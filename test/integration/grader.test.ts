@@ -51,7 +51,7 @@ test("npm run student writes a stubbed copy of every lab, with its checks and th
   assert.equal(run.status, 0, run.stderr);
   for (const file of labs) {
     const lab = JSON.parse(fs.readFileSync(path.join(repo, "notebooks", file), "utf8"));
-    const copy = JSON.parse(fs.readFileSync(path.join(studentDir, file), "utf8"));
+    const copy = JSON.parse(fs.readFileSync(path.join(studentDir, "notebooks", file), "utf8"));
     const meta = copy.metadata.course;
     assert.equal(meta.source, file.replace(/\.ipynb$/, ""));
     assert.equal(copy.cells.length, lab.cells.length, `${file}: cells added or lost`);
@@ -174,7 +174,7 @@ test("a submission that outlives --submission-timeout is stopped, kernel include
 
 test("every reference lab grades 100% and every student copy 0% (each exercise not implemented)", { skip }, () => {
   assert.ok(fs.existsSync(studentDir), "the student-copy test must run first");
-  const files = labs.flatMap((f) => [path.join(repo, "notebooks", f), path.join(studentDir, f)]);
+  const files = labs.flatMap((f) => [path.join(repo, "notebooks", f), path.join(studentDir, "notebooks", f)]);
   const { results, seconds } = grade(files, ["--jobs", "2", "--timeout", "300"]);
   const problems: string[] = [];
   for (const r of results) {

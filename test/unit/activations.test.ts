@@ -28,7 +28,8 @@ test("softmax: the lecture's table, stability, Jacobian", () => {
   assert.deepEqual(Array.from(s, (v) => Number(v.toFixed(2))), [0.01, 0.02, 0.04, 0.11, 0.83]);
   const big = softmax([1000, 1001]);
   assert.ok(Math.abs(big[1] - 1 / (1 + Math.exp(-1))) < 1e-12);
-  assert.throws(() => softmax([1, NaN]), /z\[1\] is NaN/);
+  assert.throws(() => softmax([1, NaN]), /z\[1\] is NaN; every score must be a finite number/);
+  assert.throws(() => softmax([Infinity, 0]), /z\[0\] is Infinity/);
   assert.throws(() => softmax([]), /empty/);
   const z = [0.3, -1.2, 2.0];
   const J = softmaxJacobian(z);

@@ -1,27 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rejects, run } from "../support/checks";
-import { checkBalancedWeights, checkCrossEntropy, checkFocalLoss, checkStableSoftmax } from "../../src/exercises/04-loss-functions";
+import { checkBalancedWeights, checkBceLogitGrad, checkCrossEntropy, checkFocalLoss } from "../../src/exercises/04-loss-functions";
 
 
-const stable = (z: number[]) => {
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-};
+const sig = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+const grad = (y: number[], z: number[]) => z.map((zi, i) => (sig(zi) - y[i]) / z.length);
 
-test("stable-softmax: a right answer passes; the naive formula and a wrong one are caught", () => {
-  assert.equal(run(() => checkStableSoftmax(stable)), undefined);
-  const naive = (z: number[]) => {
-    const e = z.map(Math.exp);
-    const s = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / s);
-  };
-  rejects(() => checkStableSoftmax(naive), /not finite.*subtract max\(z\)/);
-  rejects(() => checkStableSoftmax((z) => z.map(() => 1 / z.length)), /stable-softmax: softmax\(.*\)\[\d\] should be/);
-  rejects(() => checkStableSoftmax(() => { throw new Error("oops"); }), /your function threw/);
-  assert.throws(() => checkStableSoftmax(() => { throw new Error("not implemented: stable-softmax"); }), /^Error: not implemented: stable-softmax$/);
+test("bce-logit-grad: (σ(z) − y)/n passes, with the naive σ too; the usual slips are named", () => {
+  assert.equal(run(() => checkBceLogitGrad(grad)), undefined);
+  assert.equal(run(() => checkBceLogitGrad((y, z) => z.map((zi, i) => (1 / (1 + Math.exp(-zi)) - y[i]) / z.length))), undefined);
+  rejects(() => checkBceLogitGrad((y, z) => grad(y, z).map((g) => g * z.length)), /the gradient of the \*sum\*\. The lab's losses are means over the n = 4 examples: divide by n\./);
+  rejects(() => checkBceLogitGrad((y, z) => grad(y, z).map((g) => -g)), /the gradient with the opposite sign/);
+  rejects(() => checkBceLogitGrad((y, z) => z.map((zi, i) => { const p = sig(zi); return (-y[i] / p + (1 - y[i]) / (1 - p)) / z.length; })), /you returned ∂L\/∂p, the gradient with respect to the probability/);
+  rejects(() => checkBceLogitGrad((y, z) => z.map((zi, i) => -y[i] * Math.log(sig(zi)) / z.length)), /bce-logit-grad: the gradient for y = \[1, 0, 1, 1\], z = \[2, -1, 0, -3\]\[0\] should be/);
+  rejects(() => checkBceLogitGrad((y, z) => z.map((zi, i) => (Math.exp(zi) / (1 + Math.exp(zi)) - y[i]) / z.length)), /which is not finite/);
+  rejects(() => checkBceLogitGrad((y) => y.slice(1)), /should have 4 entries \(one per logit\)/);
+  assert.throws(() => checkBceLogitGrad(() => { throw new Error("not implemented: bce-logit-grad"); }), /^Error: not implemented: bce-logit-grad$/);
 });
 
 test("cross-entropy: natural log passes, base 10 and a wrong formula are caught", () => {

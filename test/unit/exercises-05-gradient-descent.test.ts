@@ -49,5 +49,20 @@ test("adam-step: bias-corrected Adam passes; missing bias correction is named", 
     return { w: w.map((wi, i) => wi - (lr * m[i]) / (Math.sqrt(v[i]) + eps)), state: { m, v, t: s.t + 1 } };
   };
   rejects(() => checkAdamStep(noCorrection), /without bias correction/);
+  const folded = (w: number[], g: number[], s: AdamState, lr: number, b1: number, b2: number, eps: number) => {
+    const t = s.t + 1;
+    const m = s.m.map((mi, i) => b1 * mi + (1 - b1) * g[i]);
+    const v = s.v.map((vi, i) => b2 * vi + (1 - b2) * g[i] * g[i]);
+    const lrT = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    return { w: w.map((wi, i) => wi - (lrT * m[i]) / (Math.sqrt(v[i]) + eps)), state: { m, v, t } };
+  };
+  rejects(() => checkAdamStep(folded), /w after step 1 is Adam in Keras\/TensorFlow's form .* This exercise follows tf\.train\.adam and Kingma & Ba's Algorithm 1/);
+  const epsInside = (w: number[], g: number[], s: AdamState, lr: number, b1: number, b2: number, eps: number) => {
+    const t = s.t + 1;
+    const m = s.m.map((mi, i) => b1 * mi + (1 - b1) * g[i]);
+    const v = s.v.map((vi, i) => b2 * vi + (1 - b2) * g[i] * g[i]);
+    return { w: w.map((wi, i) => wi - (lr * m[i] / (1 - b1 ** t)) / Math.sqrt(v[i] / (1 - b2 ** t) + eps)), state: { m, v, t } };
+  };
+  rejects(() => checkAdamStep(epsInside), /puts ε inside the square root/);
   rejects(() => checkAdamStep((w, g, s, ...rest) => ({ ...good(w, g, s, ...rest), state: { ...good(w, g, s, ...rest).state, t: s.t } })), /state.t after step 1/);
 });

@@ -1,15 +1,39 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rejects, run } from "../support/checks";
-import { checkPickBest, checkPrecisionRecall, checkTimeDecay, type SearchTrial } from "../../src/exercises/07-mnist-training";
+import { checkEarlyStopping, checkPickBest, checkPrecisionRecall, type SearchTrial } from "../../src/exercises/07-mnist-training";
+import { earlyStoppingPoint } from "../../src/train";
 
 
-test("time-decay: lr0/(1+decay·t) passes; t+1, a linear decay and a throw are caught", () => {
-  assert.equal(run(() => checkTimeDecay((lr, d, t) => lr / (1 + d * t))), undefined);
-  rejects(() => checkTimeDecay((lr, d, t) => lr / (1 + d * (t + 1))), /rate of update t \+ 1/);
-  rejects(() => checkTimeDecay((lr, d, t) => lr * (1 - d * t)), /time-decay: decayedRate\(.*\) should be/);
-  rejects(() => checkTimeDecay(() => { throw new Error("oops"); }), /your function threw/);
-  assert.throws(() => checkTimeDecay(() => { throw new Error("not implemented: time-decay"); }), /^Error: not implemented: time-decay$/);
+function keras(losses: number[], patience: number) {
+  // Keras's EarlyStopping, written as its callback counts: wait resets on an improvement
+  let best = Infinity, bestEpoch = -1, wait = 0;
+  for (let e = 0; e < losses.length; e++) {
+    if (losses[e] < best) { best = losses[e]; bestEpoch = e; wait = 0; continue; }
+    wait++;
+    if (wait >= patience) return { epochs: e + 1, bestEpoch };
+  }
+  return { epochs: losses.length, bestEpoch };
+}
+
+test("early-stopping: Keras's rule passes; an off-by-one, ≤ for ties and a throw are caught", () => {
+  assert.equal(run(() => checkEarlyStopping(keras)), undefined);
+  rejects(() => checkEarlyStopping((l, p) => { const k = keras(l, p); return { ...k, epochs: k.epochs < l.length ? k.epochs - 1 : k.epochs }; }), /The epoch that runs out the patience is trained too/);
+  rejects(() => checkEarlyStopping((l, p) => {
+    let best = Infinity, bestEpoch = -1;
+    for (let e = 0; e < l.length; e++) if (l[e] <= best) { best = l[e]; bestEpoch = e; }
+    return { epochs: keras(l, p).epochs, bestEpoch };
+  }), /the best epoch \(0-based, lowest loss, the first one on a tie\) is 1, you returned 4\./);
+  rejects(() => checkEarlyStopping(() => 3 as never), /return an object \{epochs, bestEpoch\}/);
+  rejects(() => checkEarlyStopping(() => { throw new Error("oops"); }), /your function threw/);
+  assert.throws(() => checkEarlyStopping(() => { throw new Error("not implemented: early-stopping"); }), /^Error: not implemented: early-stopping$/);
+});
+
+test("earlyStoppingPoint: the rule trainModel applies", () => {
+  assert.deepEqual(earlyStoppingPoint([0.9, 0.7, 0.6, 0.65, 0.66, 0.64], 3), { epochs: 6, bestEpoch: 2, stopped: true });
+  assert.deepEqual(earlyStoppingPoint([0.9, 0.7], 3), { epochs: 2, bestEpoch: 1, stopped: false });
+  assert.deepEqual(earlyStoppingPoint([NaN, NaN], 1), { epochs: 1, bestEpoch: -1, stopped: true });
+  assert.throws(() => earlyStoppingPoint([1], -1), /patience must be an integer ≥ 0, got -1/);
 });
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);

@@ -164,3 +164,9 @@ test("bad inputs get clear errors", () => {
   assert.throws(() => O.sgd(() => -1).step(Float64Array.of(1), [1]), /schedule gave -1 at step 0/);
   assert.throws(() => O.minimize(O.rosenbrock(), [0, 0], O.sgd(0.1), -1), /steps must be an integer ≥ 0/);
 });
+
+test("linregBatchStepReference: one batch step of the lecture's rule, errors at the old weights", () => {
+  // h(x) = 0.5x + 1 on (0, 2), (2, 2): errors 1 and 0, so w0 += α·1, w1 += α·(1·0 + 0·2)
+  assert.deepEqual(O.linregBatchStepReference(1, 0.5, [0, 2], [2, 2], 0.1), [1.1, 0.5]);
+  assert.throws(() => O.linregBatchStepReference(0, 0, [1, 2], [1], 0.1), /linregBatchStep: 2 inputs but 1 targets\./);
+});
