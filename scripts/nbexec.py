@@ -27,8 +27,9 @@ def first_line(text, limit=300):
 def cell_error_message(cell, exc=None):
     """The most specific message a failed cell offers.
 
-    Errors are read from the cell's `error` output (ename/evalue); tslab 1.0.22
-    sends none, so the cell's stderr text is the fallback.
+    Errors are read from the cell's `error` output (ename/evalue), which the
+    course kernel (kernel/main.js) sends; a cell's stderr text is the fallback
+    for a kernel that sends none.
     """
     outputs = cell.get("outputs", [])
     for out in outputs:
@@ -103,14 +104,10 @@ def kernel_pid(client):
 
 
 def find_backend(nb):
-    """The 'Backend: …' line that every lab's set-up cell prints."""
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            text = "".join(out.get("text", "")) if out.get("output_type") == "stream" else ""
-            for line in text.splitlines():
-                if line.startswith("Backend: "):
-                    return line[len("Backend: "):].split(" ")[0]
-    return None
+    """The backend named on the 'Backend: …' line that every lab's set-up cell prints."""
+    import contract
+    found = contract.prefixed_lines(nb, contract.BACKEND_PREFIX)
+    return found[0].split(" ")[0] if found else None
 
 
 def run_json_child(cmd, limit, on_timeout=None):
@@ -176,3 +173,70 @@ def zombie(pid):
             return f.read().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+def read_notebook_file(path, max_mb=None):
+    """(notebook, None), or (None, a one-line reason why the file is not a notebook this course can run).
+
+    Checked before nbformat sees the file, so that a bad upload gets a reason and not a traceback:
+    size (max_mb), binary content, UTF-8, JSON, nbformat 4, and the type of every cell's fields."""
+    import nbformat
+    try:
+        size = os.path.getsize(path)
+    except OSError as e:
+        return None, f"cannot read the file: {e.strerror or e}"
+    if max_mb is not None and size > max_mb << 20:
+        return None, f"the file is {size / 2**20:.0f} MB, more than the {max_mb} MB limit (--max-size); clear its outputs and submit again"
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return None, f"cannot read the file: {e.strerror or e}"
+    if b"\0" in data[:65536]:
+        return None, "a binary file, not a notebook (.ipynb JSON)"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return None, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}): not a notebook, or saved in another encoding"
+    if not text.strip():
+        return None, "the file is empty: not a readable notebook"
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        return None, f"not a readable notebook (.ipynb JSON): {first_line(str(e), 200)}"
+    if not isinstance(doc, dict) or "cells" not in doc and "nbformat" not in doc:
+        return None, "not a notebook: JSON, but without cells or nbformat"
+    if "nbformat" not in doc:
+        return None, 'not a notebook: it has no "nbformat" field'
+    if doc["nbformat"] != 4:
+        return None, f"nbformat {doc['nbformat']!r} is not supported: this course reads nbformat 4 (save the notebook from Jupyter again)"
+    cells = doc.get("cells")
+    if not isinstance(cells, list):
+        return None, "not a notebook: it has no list of cells"
+    for i, c in enumerate(cells):
+        where = f"cell {i}"
+        if not isinstance(c, dict):
+            return None, f"{where} is a {type(c).__name__}, not a cell object"
+        if c.get("cell_type") not in ("code", "markdown", "raw"):
+            return None, f"{where}: cell_type must be code, markdown or raw, not {c.get('cell_type')!r}"
+        src = c.get("source", "")
+        if not (isinstance(src, str) or isinstance(src, list) and all(isinstance(s, str) for s in src)):
+            return None, f"{where}: source must be a string or a list of strings, not {type(src).__name__}"
+        if not isinstance(c.get("metadata", {}), dict):
+            return None, f"{where}: metadata must be an object, not {type(c['metadata']).__name__}"
+        if c["cell_type"] == "code" and not isinstance(c.get("outputs", []), list):
+            return None, f"{where}: outputs must be a list"
+    if not isinstance(doc.get("metadata", {}), dict):
+        return None, "the notebook's metadata must be an object"
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as e:
+        return None, f"not a readable notebook: {first_line(str(e), 200)}"
+    for c in nb.cells:
+        c.setdefault("metadata", nbformat.NotebookNode())
+        if isinstance(c.get("source"), list):
+            c["source"] = "".join(c["source"])
+        c.setdefault("source", "")
+        if c.cell_type == "code":
+            c.setdefault("outputs", [])
+    return nb, None

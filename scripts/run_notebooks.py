@@ -10,8 +10,8 @@ table is printed and written to build/notebooks/summary.json; the exit status
 is non-zero if any notebook failed.
 
 A failure names the notebook, the cell (its index and first line) and the
-error. Errors are read from the cell's `error` output (ename/evalue); tslab
-1.0.22 sends none, so the cell's stderr text is the fallback.
+error. Errors are read from the cell's `error` output (ename/evalue), which the
+course kernel sends; the cell's stderr text is the fallback.
 """
 import argparse
 import json
@@ -20,7 +20,10 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from nbexec import REPO, cell_error_message, end_kernels, find_backend, first_line, kernel_pid, kernel_ready, make_client, run_json_child
+import contract
+from nbexec import REPO, cell_error_message, end_kernels, find_backend, first_line, kernel_pid, kernel_ready, make_client, read_notebook_file, run_json_child
+
+COURSE_KERNEL = "tslab"
 
 
 def execute_one(path, out_dir, timeout, startup_timeout):
@@ -28,9 +31,15 @@ def execute_one(path, out_dir, timeout, startup_timeout):
     import nbformat
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    nb = nbformat.read(path, as_version=4)
-    client = make_client(nb, os.path.dirname(os.path.abspath(path)), timeout, startup_timeout)
     result = {"notebook": os.path.relpath(path, REPO), "status": "ok", "cell": None, "error": None}
+    nb, reason = read_notebook_file(path)
+    if nb is None:
+        return dict(result, status="invalid", error=reason, seconds=0)
+    spec = nb.metadata.get("kernelspec") or {}
+    name = spec.get("name", COURSE_KERNEL) if isinstance(spec, dict) else spec
+    if name != COURSE_KERNEL:
+        return dict(result, status="invalid", error=f"the notebook's kernel is {name!r}, not the course's {COURSE_KERNEL!r}: open it in the course (TypeScript) kernel and save it again", seconds=0)
+    client = make_client(nb, os.path.dirname(os.path.abspath(path)), timeout, startup_timeout)
     start = time.time()
     index = None
     try:
@@ -119,7 +128,7 @@ def main():
         return 2
     if not kernel_ready("run-notebooks"):
         return 2
-    mode = "fast" if os.environ.get("LABS_FAST", "") not in ("", "0", "false") else "full"
+    mode = contract.mode(os.environ)
     print(f"Running {len(paths)} notebook(s) in {mode} mode, {args.jobs} at a time, cell timeout {args.timeout} s; executed copies in {os.path.relpath(args.out, REPO)}/", flush=True)
     start = time.time()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

@@ -5,7 +5,8 @@
 #      Debian's packages; else pip --user; else says what to install
 #   3. registers the TypeScript kernel "tslab" with that Jupyter
 # Extra Debian packages for the test suite (kernel conformance tests, headless
-# Chromium) are installed too where apt is available; SETUP_NO_TEST_TOOLS=1 skips them.
+# Chromium, bubblewrap for the grader's sandbox) are installed too where apt is available;
+# SETUP_NO_TEST_TOOLS=1 skips them.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -32,7 +33,7 @@ npm run --silent build
 
 # --- Jupyter -------------------------------------------------------------------
 apt_packages="jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook"
-test_packages="python3-jupyter-kernel-test chromium"
+test_packages="python3-jupyter-kernel-test chromium bubblewrap"
 is_root() { [ "$(id -u)" = "0" ]; }
 apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 || {

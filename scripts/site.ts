@@ -6,7 +6,7 @@
  *   npm run site -- notebooks/01-perceptron.ipynb --jobs 2   runner arguments pass through
  *   npm run site -- --from build/notebooks        no run: export what the runner already executed
  *
- * 1. runs the labs with the headless runner (scripts/run-notebooks.sh --out
+ * 1. runs the labs with the headless runner (scripts/launch.sh notebooks --out
  *    build/site/notebooks), which writes summary.json (status, seconds, backend);
  * 2. exports each executed notebook with `nbconvert --to html` to
  *    build/site/<lab>.html. Plots need no network: plotly.js is inlined in the
@@ -23,7 +23,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseHeadlines, Headline } from "../src/report";
+import { BACKEND_PREFIX, parseHeadlines, Headline } from "../src/report";
 import { escapeHtml } from "../src/display";
 
 export const REPO = path.resolve(__dirname, "..");
@@ -126,7 +126,7 @@ export function readLab(executed: string): { title: string | null; backendLine: 
     const text = (cell.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => joined(o.text)).join("");
     if (text) stdout += text.endsWith("\n") ? text : text + "\n";
   }
-  backendLine = stdout.split("\n").find((l) => l.startsWith("Backend: "))?.slice("Backend: ".length) ?? null;
+  backendLine = stdout.split("\n").find((l) => l.startsWith(BACKEND_PREFIX))?.slice(BACKEND_PREFIX.length) ?? null;
   return { title, backendLine, headlines: parseHeadlines(stdout) };
 }
 
@@ -212,7 +212,7 @@ export function buildSite(opts: { from?: string; runnerArgs?: string[]; siteDir?
   if (!opts.from) {
     fs.rmSync(executedDir, { recursive: true, force: true });
     // The runner exits 1 when a lab fails; the site still lists it.
-    const r = spawnSync("bash", [path.join(REPO, "scripts", "run-notebooks.sh"), "--out", executedDir, ...(opts.runnerArgs ?? [])], {
+    const r = spawnSync("bash", [path.join(REPO, "scripts", "launch.sh"), "notebooks", "--out", executedDir, ...(opts.runnerArgs ?? [])], {
       stdio: "inherit",
       cwd: REPO,
     });

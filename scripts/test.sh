@@ -25,7 +25,7 @@ step "build" npm run --silent build
 step "unit tests" node --import tsx --test --test-reporter=spec test/unit/*.test.ts
 step "runner on failing fixtures" node --import tsx --test --test-reporter=spec test/integration/runner.test.ts
 step "kernel conformance" npm run --silent test:kernel
-step "labs in fast mode" env LABS_FAST=1 bash scripts/run-notebooks.sh --jobs "${NOTEBOOK_JOBS:-2}"
+step "labs in fast mode" env LABS_FAST=1 bash scripts/launch.sh notebooks --jobs "${NOTEBOOK_JOBS:-2}"
 # Further suites (grader, browser, ...) each add one executable script here;
 # they run after the labs, so build/notebooks/ holds fast-mode executed copies.
 for s in test/steps/*.sh; do

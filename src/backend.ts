@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { installWasmTrainingKernels } from "./wasm";
 import { markShown } from "./display";
+import { BACKEND_PREFIX } from "./report";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -84,5 +85,5 @@ export async function initBackend(options: { quiet?: boolean } = {}): Promise<Ba
 
 export function describeBackend(info: BackendInfo): string {
   const note = info.name === "tensorflow" ? "native libtensorflow" : info.name === "wasm" ? "WebAssembly + course training kernels" : "pure JavaScript (slow)";
-  return `Backend: ${info.name} (${note}), TensorFlow.js ${info.tfjsVersion}`;
+  return `${BACKEND_PREFIX}${info.name} (${note}), TensorFlow.js ${info.tfjsVersion}`;
 }

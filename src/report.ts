@@ -11,6 +11,9 @@
 
 export const HEADLINE_PREFIX = "Headline: ";
 
+/** The line every lab's set-up cell prints (`initBackend()`, src/backend.ts) starts with this; the runner and the site read it. */
+export const BACKEND_PREFIX = "Backend: ";
+
 export interface Headline {
   name: string;
   value: string;

@@ -30,7 +30,7 @@ after(async () => {
 
 test(`${LAB}: the exported HTML page draws its plots and formulas with no network`, { timeout: 180_000 }, async () => {
   const executed = path.join(EXPECTED_DIR, `${LAB}.ipynb`);
-  assert.ok(fs.existsSync(executed), `${executed} is missing: run LABS_FAST=1 bash scripts/run-notebooks.sh notebooks/${LAB}.ipynb first (test/steps/browser.sh does)`);
+  assert.ok(fs.existsSync(executed), `${executed} is missing: run LABS_FAST=1 npm run notebooks -- notebooks/${LAB}.ipynb first (test/steps/browser.sh does)`);
   assert.ok(expectedFigures(executed).length > 0, `${executed} has no figures: nothing to check`);
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });

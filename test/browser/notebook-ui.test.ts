@@ -93,7 +93,7 @@ for (const lab of LABS) {
     const file = lab.endsWith(".ipynb") ? path.resolve(REPO, lab) : path.join(REPO, "notebooks", `${lab}.ipynb`);
     const name = path.basename(file, ".ipynb");
     const executed = path.join(EXPECTED_DIR, `${name}.ipynb`);
-    assert.ok(fs.existsSync(executed), `${executed} is missing: run LABS_FAST=1 bash scripts/run-notebooks.sh ${path.relative(REPO, file)} first (test/steps/browser.sh does)`);
+    assert.ok(fs.existsSync(executed), `${executed} is missing: run LABS_FAST=1 npm run notebooks -- ${path.relative(REPO, file)} first (test/steps/browser.sh does)`);
     const expected = expectedFigures(executed);
     assert.ok(expected.length > 0, `${executed} has no figures: nothing to compare the browser with`);
     const before = sha(file);

@@ -24,7 +24,7 @@ test("the runner reports throwing, type-error, hanging and dying notebooks, and 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "runner-"));
   const names = ["passes", "prints-a-lot", "throws", "type-error", "hangs", "kills-kernel"];
   const t0 = Date.now();
-  const run = spawnSync("bash", [path.join(repo, "scripts", "run-notebooks.sh"), ...names.map((n) => path.join(fixtures, `${n}.ipynb`)), "--timeout", "8", "--jobs", "2", "--out", out], { encoding: "utf8" });
+  const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "notebooks", ...names.map((n) => path.join(fixtures, `${n}.ipynb`)), "--timeout", "8", "--jobs", "2", "--out", out], { encoding: "utf8" });
   const elapsed = (Date.now() - t0) / 1000;
   assert.equal(run.status, 1, `runner should exit 1 when notebooks fail; stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
   assert.ok(elapsed < 180, `runner took ${elapsed}s; the 8 s cell timeout should bound it`);
@@ -64,7 +64,7 @@ test("the runner reports throwing, type-error, hanging and dying notebooks, and 
 });
 
 test("the runner refuses a missing notebook with a clear message", () => {
-  const run = spawnSync("bash", [path.join(repo, "scripts", "run-notebooks.sh"), "no/such.ipynb"], { encoding: "utf8" });
+  const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "notebooks", "no/such.ipynb"], { encoding: "utf8" });
   assert.equal(run.status, 2);
   assert.match(run.stderr, /no such notebook: no\/such\.ipynb/);
 });
@@ -78,8 +78,8 @@ test("the runner and the grader refuse a kernel registered from a checkout that 
     argv: [process.execPath, gone, "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript",
   }));
   try {
-    for (const script of ["run-notebooks.sh", "grade.sh"]) {
-      const run = spawnSync("bash", [path.join(repo, "scripts", script), path.join(fixtures, "passes.ipynb")], { encoding: "utf8", env: { ...process.env, JUPYTER_PATH: jp } });
+    for (const script of ["notebooks", "grade"]) {
+      const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), script, path.join(fixtures, "passes.ipynb")], { encoding: "utf8", env: { ...process.env, JUPYTER_PATH: jp } });
       assert.equal(run.status, 2, `${script}: ${run.stdout}${run.stderr}`);
       assert.ok(run.stderr.includes(`runs ${gone}, which does not exist`), `${script}: ${run.stderr}`);
       assert.match(run.stderr, /scripts\/install-kernel\.sh/);
@@ -91,11 +91,38 @@ test("the runner and the grader refuse a kernel registered from a checkout that 
 
 test("past its hard per-notebook limit the runner kills the notebook and its kernel", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "runner-"));
-  const run = spawnSync("bash", [path.join(repo, "scripts", "run-notebooks.sh"), path.join(fixtures, "hangs.ipynb"), "--timeout", "600", "--notebook-timeout", "15", "--out", out], { encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "notebooks", path.join(fixtures, "hangs.ipynb"), "--timeout", "600", "--notebook-timeout", "15", "--out", out], { encoding: "utf8", timeout: 120_000 });
   assert.equal(run.status, 1, run.stdout + run.stderr);
   const [r] = (JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { results: Result[] }).results;
   assert.equal(r.status, "timeout");
   assert.match(r.error ?? "", /did not finish within 15 s/);
   assert.ok(typeof r.kernel_pid === "number", "the kernel's pid should be reported");
   assert.ok(!alive(r.kernel_pid!), `kernel ${r.kernel_pid} is still running`);
+});
+
+test("the runner refuses bad input with a one-line reason: nbformat 5, no nbformat, non-UTF-8, binary, wrong-type cells, another kernel", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runner-bad-"));
+  const nb = (cells: unknown[], metadata: unknown = {}, nbformat: unknown = 4) => JSON.stringify({ cells, metadata, nbformat, nbformat_minor: 5 });
+  const bad: Record<string, [Buffer | string, RegExp]> = {
+    nbformat5: [nb([], {}, 5), /nbformat 5 is not supported/],
+    "no-nbformat": ['{"cells": [], "metadata": {}}', /no "nbformat" field/],
+    latin1: [Buffer.from(nb([], { author: "Ren\xe9" }), "latin1"), /not UTF-8/],
+    binary: [Buffer.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0]), /binary file/],
+    "source-number": [nb([{ cell_type: "code", source: 5, metadata: {}, outputs: [] }]), /cell 0: source must be a string or a list of strings/],
+    "metadata-list": [nb([{ cell_type: "markdown", source: "", metadata: [] }]), /cell 0: metadata must be an object/],
+    python: [nb([{ cell_type: "code", source: "print(1)", metadata: {}, outputs: [], execution_count: null, id: "a" }], { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } }), /kernel is 'python3', not the course's 'tslab'/],
+  };
+  for (const [name, [bytes]] of Object.entries(bad)) fs.writeFileSync(path.join(dir, `${name}.ipynb`), bytes);
+  const out = path.join(dir, "out");
+  const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "notebooks", ...Object.keys(bad).map((n) => path.join(dir, `${n}.ipynb`)), "--out", out], { encoding: "utf8" });
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  const { results } = JSON.parse(fs.readFileSync(path.join(out, "summary.json"), "utf8")) as { results: Result[] };
+  for (const r of results) {
+    const [, reason] = bad[path.basename(r.notebook, ".ipynb")];
+    assert.equal(r.status, "invalid", `${r.notebook}: ${r.error}`);
+    assert.match(r.error ?? "", reason);
+    assert.doesNotMatch(r.error ?? "", /\n|Traceback/);
+  }
+  assert.doesNotMatch(run.stderr, /Traceback/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

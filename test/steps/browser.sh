@@ -20,7 +20,7 @@ fresh=$(node -e '
 if [ -z "$fresh" ]; then
   echo "browser: executing $labs in fast mode for the expected figures (build/browser/expected/)"
   paths=(); for l in ${labs//,/ }; do paths+=("notebooks/$l.ipynb"); done
-  bash scripts/run-notebooks.sh "${paths[@]}" --out build/browser/expected
+  bash scripts/launch.sh notebooks "${paths[@]}" --out build/browser/expected
   export BROWSER_EXPECTED_DIR=build/browser/expected
 fi
 exec node --import tsx --test --test-reporter=spec --test-concurrency=1 test/browser/notebook-ui.test.ts test/browser/exported-html.test.ts test/browser/figure-layout.test.ts
