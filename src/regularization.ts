@@ -198,3 +198,38 @@ export class ConstrainedOptimizer extends tf.Optimizer {
 export function withConstraints(optimizer: tf.Optimizer, model: tf.LayersModel): ConstrainedOptimizer {
   return new ConstrainedOptimizer(optimizer, model);
 }
+
+/** How many of a model's dense kernel weights are near zero: see smallWeights. */
+export interface SmallWeights {
+  /** Kernel weights with |w| < threshold. */
+  small: number;
+  /** Kernel weights exactly 0. */
+  zero: number;
+  total: number;
+}
+
+/**
+ * Counts the kernel weights of a model's dense layers (not biases) with
+ * |w| < threshold and those exactly 0 (lab 07: does L1 make weights sparse?).
+ * Optionally only the layers at `layerIndices`.
+ */
+export function smallWeights(model: tf.LayersModel, threshold = 1e-3, layerIndices?: number[]): SmallWeights {
+  if (!(threshold > 0)) throw new Error(`smallWeights: threshold must be a positive number, got ${threshold}.`);
+  const layers = (layerIndices ?? model.layers.map((_, i) => i)).map((i) => {
+    const layer = model.layers[i];
+    if (!layer) throw new Error(`smallWeights: the model has no layer ${i} (it has ${model.layers.length}).`);
+    return layer;
+  }).filter((l) => l.getClassName() === "Dense");
+  const counts = { small: 0, zero: 0, total: 0 };
+  for (const layer of layers) {
+    for (const w of layer.getWeights(true).filter((t) => t.rank === 2).map((t) => t.dataSync())) {
+      for (let i = 0; i < w.length; i++) {
+        const a = Math.abs(w[i]);
+        if (a < threshold) counts.small++;
+        if (a === 0) counts.zero++;
+      }
+      counts.total += w.length;
+    }
+  }
+  return counts;
+}
