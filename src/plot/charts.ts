@@ -126,7 +126,7 @@ export function plotDecisionBoundary(
 }
 
 /**
- * Training curves (lab 05 onwards): loss and, if present, accuracy, each
+ * Training curves (the figure behind plotTrainingCurves and the live curves): loss and, if present, accuracy, each
  * training against validation. `history` maps names like loss, val_loss, acc,
  * val_acc to one value per epoch.
  */
@@ -217,7 +217,7 @@ export function plotImages(pixels: ArrayLike<number>, shape: [number, number, nu
 const DARK_AT_LOW = new Set(["Blues", "Greens", "Greys", "YlGnBu", "YlOrRd"]);
 
 /**
- * A heatmap: weights, a confusion matrix (lab 04, lab 07). Rows are y, columns
+ * A heatmap: weights, a confusion matrix (lab 07). Rows are y, columns
  * x. The default scale is Blues with the largest values darkest; a named
  * single-hue scale (Blues, Greens, Greys, YlGnBu, YlOrRd) is turned the same
  * way, whether it is the default or named. `reverseScale` overrides this.
