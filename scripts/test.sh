@@ -7,8 +7,9 @@ set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 # A clone that was never set up would fail every step with pages of errors: say why, once.
+# (The kernelspec list is read whole: grep -q would stop reading early, and pipefail would count that as a failure.)
 if [ ! -f node_modules/.nn-labs-setup ] || [ ! -f dist/backend.js ] || ! py="$(scripts/jupyter-python.sh)" \
-   || ! "$py" -m jupyter kernelspec list 2>/dev/null | grep -qE '^\s+tslab\s'; then
+   || ! grep -qE '^\s+tslab\s' <<<"$("$py" -m jupyter kernelspec list 2>/dev/null)"; then
   echo "npm test: this checkout is not set up (npm packages, dist/, Jupyter or the tslab kernel missing): run bash scripts/setup.sh first." >&2
   exit 1
 fi

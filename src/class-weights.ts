@@ -1,5 +1,5 @@
 /**
- * Class-weighted training (lab 08, the practical assignment): when one kind
+ * Class-weighted training, for the practical assignment: when one kind
  * of mistake costs more than the other (a missed malignant tumour against a
  * false alarm), each example's cross-entropy is multiplied by the weight of
  * its true class, as Keras's `class_weight` does. `classWeightedEpoch` is one

@@ -1,5 +1,5 @@
 /**
- * Looking inside a trained network (lab 07, seed 001's "which neurons fire
+ * Looking inside a trained network (lab 07, the St. Gallen lecture's "which neurons fire
  * for which digit"): the activations of hidden layers, their mean per class,
  * and a selectivity score saying how much a unit prefers one class.
  */

@@ -73,7 +73,7 @@ export interface SeededDropoutArgs {
 
 /**
  * Inverted dropout: in training, each unit is kept with probability 1 − rate
- * and scaled by 1/(1 − rate), so that nothing changes at test time (lab 07).
+ * and scaled by 1/(1 − rate), so that nothing changes at test time.
  */
 export class SeededDropout extends SeededTrainingNoise {
   static className = "SeededDropout";
@@ -107,7 +107,7 @@ export interface SeededGaussianNoiseArgs {
   name?: string;
 }
 
-/** Adds N(0, stddev²) noise to its input during training only (lab 07). */
+/** Adds N(0, stddev²) noise to its input during training only. */
 export class SeededGaussianNoise extends SeededTrainingNoise {
   static className = "SeededGaussianNoise";
   readonly stddev: number;
@@ -149,7 +149,7 @@ export function constrainedWeights(model: tf.LayersModel): ConstrainedWeight[] {
 /**
  * Projects each weight back into its constraint (max-norm rescales, non-neg
  * clips, …). tfjs stores layer constraints but neither `model.fit` nor an
- * optimizer applies them, so `trainModel` calls this after every step (lab 07).
+ * optimizer applies them, so `trainModel` calls this after every step.
  */
 export function applyConstraints(weights: ConstrainedWeight[]): void {
   for (const w of weights) {
@@ -160,7 +160,7 @@ export function applyConstraints(weights: ConstrainedWeight[]): void {
 
 /**
  * An optimizer that applies every weight constraint of `model` (e.g.
- * max-norm) right after each update of `inner`, as Keras does (lab 07). Only
+ * max-norm) right after each update of `inner`, as Keras does. Only
  * `model.fit` needs it: `trainModel` applies the constraints itself.
  * Throws if the model has no constraint, since wrapping would then be a no-op
  * by mistake.
@@ -194,7 +194,42 @@ export class ConstrainedOptimizer extends tf.Optimizer {
   }
 }
 
-/** Wraps `optimizer` so that `model`'s weight constraints hold after every step of `model.fit` (lab 07). */
+/** Wraps `optimizer` so that `model`'s weight constraints hold after every step of `model.fit` (`trainModel` needs no wrapper). */
 export function withConstraints(optimizer: tf.Optimizer, model: tf.LayersModel): ConstrainedOptimizer {
   return new ConstrainedOptimizer(optimizer, model);
+}
+
+/** How many of a model's dense kernel weights are near zero: see smallWeights. */
+export interface SmallWeights {
+  /** Kernel weights with |w| < threshold. */
+  small: number;
+  /** Kernel weights exactly 0. */
+  zero: number;
+  total: number;
+}
+
+/**
+ * Counts the kernel weights of a model's dense layers (not biases) with
+ * |w| < threshold and those exactly 0 (lab 07: does L1 make weights sparse?).
+ * Optionally only the layers at `layerIndices`.
+ */
+export function smallWeights(model: tf.LayersModel, threshold = 1e-3, layerIndices?: number[]): SmallWeights {
+  if (!(threshold > 0)) throw new Error(`smallWeights: threshold must be a positive number, got ${threshold}.`);
+  const layers = (layerIndices ?? model.layers.map((_, i) => i)).map((i) => {
+    const layer = model.layers[i];
+    if (!layer) throw new Error(`smallWeights: the model has no layer ${i} (it has ${model.layers.length}).`);
+    return layer;
+  }).filter((l) => l.getClassName() === "Dense");
+  const counts = { small: 0, zero: 0, total: 0 };
+  for (const layer of layers) {
+    for (const w of layer.getWeights(true).filter((t) => t.rank === 2).map((t) => t.dataSync())) {
+      for (let i = 0; i < w.length; i++) {
+        const a = Math.abs(w[i]);
+        if (a < threshold) counts.small++;
+        if (a === 0) counts.zero++;
+      }
+      counts.total += w.length;
+    }
+  }
+  return counts;
 }

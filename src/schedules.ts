@@ -31,7 +31,7 @@ export interface TimeDecayOptions {
   nesterov?: boolean;
 }
 
-/** Keras's legacy SGD: momentum in velocity form and time-based decay (lab 07). */
+/** Keras's legacy SGD: momentum in velocity form and time-based decay (made by `sgdTimeDecay`). */
 export class SGDTimeDecay extends tf.Optimizer {
   static get className(): string {
     return "SGDTimeDecay";

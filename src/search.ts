@@ -1,5 +1,5 @@
 /**
- * Hyper-parameter search (lab 07, seed 000's assignment "optimal
+ * Hyper-parameter search (lab 07, the Ghent University assignment's "optimal
  * hyperparameters search"): grid and random search over a parameter space,
  * a loop that scores every configuration on the validation set, and the pick
  * of the best one. The test set plays no part here: it is used once, on the

@@ -75,7 +75,7 @@ export function subset(set: ImageSet, idx: ArrayLike<number>): ImageSet {
 }
 
 /**
- * Train / validation / test sets (lab 07, seed 000): validation comes from a
+ * Train / validation / test sets (lab 07, the Ghent University assignment): validation comes from a
  * seeded shuffle of the 60,000 training images, test from the 10,000 test
  * images, so the test set is never used to choose anything.
  */

@@ -1,5 +1,5 @@
 /**
- * Seeded 2-D toy data sets (labs 01–05): points X (n×2, row-major) with
+ * Seeded 2-D toy data sets (labs 01–04): points X (n×2, row-major) with
  * integer labels y. Same seed, same points.
  */
 import { Rng } from "../random";

@@ -6,9 +6,7 @@
  */
 import { callStudent, expect, expectClose, fmt, passed } from "../check";
 import { Rng } from "../random";
-
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
-const relu = (z: number) => Math.max(0, z);
+import { relu, sigmoid } from "../scratch/activations";
 
 /** A network with one input, one hidden layer and one linear output unit: b2 + Σ_j w2[j]·g(w1[j]·x + b1[j]). */
 export interface OneHiddenLayer {

@@ -130,3 +130,62 @@ export function checkPickBest(pickBest: (trials: SearchTrial[]) => number): void
   }
   passed(ex);
 }
+
+// The find-the-bug check builds and inspects the student's tfjs model.
+import * as tf from "@tensorflow/tfjs";
+
+/** Units and activation of each layer of a model, in order. */
+function denseLayers(model: tf.LayersModel): { units: number; activation: string }[] {
+  return model.layers.map((layer) => {
+    const config = layer.getConfig() as { units?: number; activation?: string };
+    return { units: config.units ?? NaN, activation: String(config.activation) };
+  });
+}
+
+/**
+ * Exercise "find-the-bug": (seed) => the lecture's first Keras script with its
+ * bug fixed: 784 → 64 → 64 → 64 (ReLU) → 10 (softmax), 59,210 parameters, the
+ * same weights for the same seed. The lecture's script ends in
+ * Dense(64, softmax), which cannot be fitted to one-hot labels of 10 digits.
+ */
+export function checkLectureNetwork(build: (seed: number) => tf.LayersModel): void {
+  const ex = "find-the-bug";
+  const built: tf.LayersModel[] = [];
+  const make = (seed: number): tf.LayersModel => {
+    const model = callStudent(ex, build, seed);
+    if (!model || typeof (model as tf.LayersModel).countParams !== "function" || !Array.isArray((model as tf.LayersModel).layers)) {
+      throw new CheckError(ex, `return a tf.Sequential model (tf.sequential() with tf.layers.dense layers added); got ${fmt(model)}.`);
+    }
+    built.push(model);
+    return model;
+  };
+  try {
+    const model = make(3);
+    const inShape = model.inputs[0].shape;
+    expect(ex, inShape.length === 2 && inShape[1] === 784, `the network takes flattened 28×28 images, an input of shape [null, 784]; yours takes ${JSON.stringify(inShape)}. Give the first layer inputShape: [784].`);
+    const others = model.layers.filter((l) => l.getClassName() !== "Dense").map((l) => l.getClassName());
+    expect(ex, others.length === 0, `the lecture's script has Dense layers only; yours also has ${others.join(", ")}. Fix the bug and change nothing else.`);
+    const layers = denseLayers(model);
+    const out = layers[layers.length - 1];
+    const hidden = layers.slice(0, -1);
+    const shape = [784, ...layers.map((l) => l.units)].join("-");
+    if (out.units === 64 && hidden.length === 3) {
+      throw new CheckError(ex, `your output layer still has 64 units, as in the lecture's script. The labels are one-hot vectors of 10 digits and categorical cross-entropy compares the network's outputs with them entry by entry, so the last layer needs one unit per class.`);
+    }
+    expect(ex, out.units === 10, `the output layer must have one unit per digit, 10; yours has ${out.units} (the network is ${shape}).`);
+    expect(ex, out.activation === "softmax", `the output layer's activation must stay softmax, which turns the 10 outputs into probabilities that sum to 1, as categorical cross-entropy needs; yours is ${out.activation}.`);
+    const hiddenOk = hidden.length === 3 && hidden.every((l) => l.units === 64 && l.activation === "relu");
+    expect(ex, hiddenOk, `the lecture's script has three hidden layers of 64 ReLU units (784-64-64-64-10), and they are not the bug; yours is ${shape} with hidden activations ${hidden.map((l) => l.activation).join(", ") || "none"}.`);
+    expect(ex, model.countParams() === 59210, `the fixed network has 59,210 parameters, as in the lecture's table; yours has ${model.countParams()}. Does every layer keep its bias?`);
+    const probs = tf.tidy(() => (model.predict(tf.randomUniform([4, 784], 0, 1, "float32", 11)) as tf.Tensor).arraySync() as number[][]);
+    const sums = probs.map((row) => row.reduce((a, b) => a + b, 0));
+    expect(ex, sums.every((s) => Math.abs(s - 1) < 1e-4), `each output row should be a probability distribution summing to 1; your network's rows sum to ${fmt(sums)}.`);
+    const first = (m: tf.LayersModel) => Array.from(m.layers[0].getWeights()[0].dataSync());
+    const w3 = first(model), again = first(make(3)), w4 = first(make(4));
+    expect(ex, w3.every((v, i) => v === again[i]), `two calls with the same seed must build the same initial weights (the lab's runs are reproducible): seed every layer's initializer from \`seed\`, as buildMlp does with tfSeed(seed, i).`);
+    expect(ex, w3.some((v, i) => v !== w4[i]), `seeds 3 and 4 built identical weights: the initializers must depend on \`seed\`.`);
+  } finally {
+    for (const m of built) m.dispose();
+  }
+  passed(ex);
+}

@@ -2,12 +2,13 @@
  * The figures the labs draw. Each builds a plotly Figure, shows it when run in
  * a kernel, and returns it (so tests and later cells can inspect it).
  */
-import { Figure, showFigure } from "./figure";
+import { ASSUMED_WIDTH, Figure, showFigure, textWidth, wrapText } from "./figure";
 
 export interface AxisOptions {
   title?: string;
   xTitle?: string;
   yTitle?: string;
+  logX?: boolean;
   logY?: boolean;
   width?: number;
   height?: number;
@@ -16,7 +17,7 @@ export interface AxisOptions {
 function baseLayout(opts: AxisOptions): Record<string, unknown> {
   const layout: Record<string, unknown> = {
     title: opts.title ? { text: opts.title } : undefined,
-    xaxis: { title: { text: opts.xTitle ?? "" } },
+    xaxis: { title: { text: opts.xTitle ?? "" }, type: opts.logX ? "log" : "linear" },
     yaxis: { title: { text: opts.yTitle ?? "" }, type: opts.logY ? "log" : "linear" },
   };
   if (opts.width) layout.width = opts.width;
@@ -125,7 +126,7 @@ export function plotDecisionBoundary(
 }
 
 /**
- * Training curves (lab 05 onwards): loss and, if present, accuracy, each
+ * Training curves (the figure behind plotTrainingCurves and the live curves): loss and, if present, accuracy, each
  * training against validation. `history` maps names like loss, val_loss, acc,
  * val_acc to one value per epoch.
  */
@@ -152,10 +153,26 @@ export function plotTrainingCurves(history: Record<string, ArrayLike<number>>, o
   return showFigure(trainingCurvesFigure(history, opts));
 }
 
+/** Largest size of one image of a grid on screen, and the widest grid (it must fit the narrowest notebook), in px. */
+const MAX_TILE = 240, MAX_GRID_WIDTH = ASSUMED_WIDTH - 20;
+/** Label font of an image grid: 11 px, shrunk down to 8 px for a long word on a small tile. */
+const LABEL_FONT = 11, MIN_LABEL_FONT = 8;
+
+/** A label's font size and lines so that it fits a tile `tilePx` wide. */
+function fitLabel(label: string, tilePx: number): { size: number; lines: string[] } {
+  for (let size = LABEL_FONT; size >= MIN_LABEL_FONT; size--) {
+    const lines = wrapText(label, size, tilePx);
+    if (lines.every((l) => textWidth(l, size) <= tilePx)) return { size, lines };
+  }
+  return { size: MIN_LABEL_FONT, lines: wrapText(label, MIN_LABEL_FONT, tilePx) };
+}
+
 /**
- * A grid of grey-scale images, e.g. MNIST digits (lab 07), tiled into one
- * heatmap so that a hundred digits cost one trace. Pixel values are shown as
- * given; labels go above each tile.
+ * A grid of grey-scale images, e.g. MNIST digits (lab 06, lab 07), tiled into
+ * one heatmap so that a hundred digits cost one trace. Pixel values are shown
+ * as given; labels go above each tile. Each image is drawn as large as a
+ * grid 680 px wide allows (up to 240 px), and a label is wrapped or its font shrunk so
+ * that it fits above its own tile.
  */
 export function plotImages(pixels: ArrayLike<number>, shape: [number, number, number], opts: { labels?: string[]; cols?: number; title?: string; colorscale?: string; zmin?: number; zmax?: number } = {}): Figure {
   const [n, h, w] = shape;
@@ -163,35 +180,56 @@ export function plotImages(pixels: ArrayLike<number>, shape: [number, number, nu
   if (opts.labels && opts.labels.length !== n) throw new Error(`plotImages: ${opts.labels.length} labels for ${n} images.`);
   const cols = Math.min(n, opts.cols ?? 10);
   const rows = Math.ceil(n / cols);
-  const gap = 1, labelRows = opts.labels ? 6 : 0;
+  const gap = 1;
+  // Screen px per image pixel.
+  const scale = Math.min(MAX_GRID_WIDTH / (cols * (w + gap)), MAX_TILE / Math.max(h, w));
+  const tilePx = w * scale + gap * scale * 0.5;
+  const labels = (opts.labels ?? []).map((l) => fitLabel(l, tilePx));
+  const labelPx = labels.length ? Math.max(...labels.map((l) => l.lines.length * Math.round(l.size * 1.3))) + 6 : 0;
+  const labelRows = Math.ceil(labelPx / scale);
   const cellH = h + gap + labelRows, cellW = w + gap;
   const z: (number | null)[][] = Array.from({ length: rows * cellH }, () => new Array(cols * cellW).fill(null));
   const annotations: Array<Record<string, unknown>> = [];
   for (let k = 0; k < n; k++) {
     const r0 = Math.floor(k / cols) * cellH + labelRows, c0 = (k % cols) * cellW;
     for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) z[r0 + i][c0 + j] = pixels[k * h * w + i * w + j];
-    if (opts.labels) annotations.push({ x: c0 + w / 2, y: r0 - labelRows / 2 - 0.5, text: opts.labels[k], showarrow: false, font: { size: 10 } });
+    if (labels[k]) annotations.push({ x: c0 + (w - 1) / 2, y: r0 - 0.5 - labelRows / 2, text: labels[k].lines.join("<br>"), showarrow: false, font: { size: labels[k].size } });
   }
-  const width = Math.min(900, cols * cellW * 3.2 + 40);
-  const data = [{ type: "heatmap", z, colorscale: opts.colorscale ?? "Greys", reversescale: opts.colorscale ? false : false, showscale: false, zmin: opts.zmin, zmax: opts.zmax, hoverongaps: false }];
+  const margin = { l: 10, r: 10, t: 10, b: 10 };
+  const gridW = Math.round(cols * cellW * scale), gridH = Math.round(rows * cellH * scale);
+  // Wide enough for a title to sit on one or two lines beside the modebar; the grid is centred.
+  const width = Math.max(gridW + margin.l + margin.r, opts.title ? 420 : 0);
+  const data = [{ type: "heatmap", z, colorscale: opts.colorscale ?? "Greys", showscale: false, zmin: opts.zmin, zmax: opts.zmax, hoverongaps: false }];
   const layout = {
-    title: opts.title ? { text: opts.title } : undefined, annotations, width, height: Math.round((width - 40) * (rows * cellH) / (cols * cellW)) + (opts.title ? 60 : 20),
-    margin: { l: 20, r: 20, t: opts.title ? 50 : 10, b: 10 },
-    xaxis: { visible: false, constrain: "domain" }, yaxis: { visible: false, autorange: "reversed", scaleanchor: "x" },
+    title: opts.title ? { text: opts.title } : undefined, annotations, width, height: gridH + margin.t + margin.b, margin,
+    xaxis: { visible: false, range: [-0.5, cols * cellW - 0.5], constrain: "domain", fixedrange: false },
+    yaxis: { visible: false, range: [rows * cellH - 0.5, -0.5], scaleanchor: "x", constrain: "domain" },
     plot_bgcolor: "white",
   };
   return showFigure({ data, layout });
 }
 
-/** A heatmap: weights, a confusion matrix (lab 04, lab 07). Rows are y, columns x. */
-export function plotHeatmap(z: ArrayLike<number>[], opts: AxisOptions & { x?: string[]; y?: string[]; showValues?: boolean; colorscale?: string; zmin?: number; zmax?: number } = {}): Figure {
+/**
+ * plotly's single-hue named scales that run from dark at the lowest value to
+ * light at the highest. A heatmap of counts reads the other way round (many =
+ * dark, as in a confusion matrix), so plotHeatmap reverses these.
+ */
+const DARK_AT_LOW = new Set(["Blues", "Greens", "Greys", "YlGnBu", "YlOrRd"]);
+
+/**
+ * A heatmap: weights, a confusion matrix (lab 07). Rows are y, columns
+ * x. The default scale is Blues with the largest values darkest; a named
+ * single-hue scale (Blues, Greens, Greys, YlGnBu, YlOrRd) is turned the same
+ * way, whether it is the default or named. `reverseScale` overrides this.
+ */
+export function plotHeatmap(z: ArrayLike<number>[], opts: AxisOptions & { x?: string[]; y?: string[]; showValues?: boolean; colorscale?: string; reverseScale?: boolean; zmin?: number; zmax?: number } = {}): Figure {
   const rows = z.map(toArray);
   const width = rows[0]?.length ?? 0;
   if (rows.some((r) => r.length !== width)) throw new Error("plotHeatmap: every row of z must have the same length.");
   if (opts.x && opts.x.length !== width) throw new Error(`plotHeatmap: ${opts.x.length} x labels for ${width} columns.`);
   if (opts.y && opts.y.length !== rows.length) throw new Error(`plotHeatmap: ${opts.y.length} y labels for ${rows.length} rows.`);
-  // plotly's named "Blues" runs dark→light; reversed, high counts are dark (as in a confusion matrix).
-  const trace: Record<string, unknown> = { type: "heatmap", z: rows, x: opts.x, y: opts.y, colorscale: opts.colorscale ?? "Blues", reversescale: opts.colorscale === undefined, zmin: opts.zmin, zmax: opts.zmax };
+  const colorscale = opts.colorscale ?? "Blues";
+  const trace: Record<string, unknown> = { type: "heatmap", z: rows, x: opts.x, y: opts.y, colorscale, reversescale: opts.reverseScale ?? DARK_AT_LOW.has(colorscale), zmin: opts.zmin, zmax: opts.zmax };
   if (opts.showValues) { trace.texttemplate = "%{z}"; trace.textfont = { size: 10 }; }
   const layout = baseLayout(opts);
   layout.yaxis = { ...(layout.yaxis as object), autorange: "reversed", type: opts.y ? "category" : "linear", automargin: true };

@@ -49,9 +49,103 @@ const CONFIG = { responsive: true, displaylogo: false };
 /** The MIME type of plotly's JSON figures (plotly.py, JupyterLab's plotly renderer). */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
-/** What plotly draws: the figure's traces, its layout over the course's defaults, its animation frames (if any), and the plot config. */
+/** What plotly draws: the figure's traces, its layout (figureLayout), its animation frames (if any), and the plot config. */
 export function figureSpec(fig: Figure): { data: Figure["data"]; layout: Record<string, unknown>; frames?: Figure["frames"]; config: typeof CONFIG } {
-  return { data: fig.data, layout: { ...DEFAULT_LAYOUT, ...(fig.layout ?? {}) }, ...(fig.frames ? { frames: fig.frames } : {}), config: CONFIG };
+  return { data: fig.data, layout: figureLayout(fig), ...(fig.frames ? { frames: fig.frames } : {}), config: CONFIG };
+}
+
+/**
+ * Text sizes for laying out titles before the browser measures them: plotly's
+ * title font is 17 px and, in the fonts Chromium falls back to, a character is
+ * about 0.6 em wide on average.
+ */
+const TITLE_FONT = 17;
+const CHAR_EM = 0.6;
+/** The narrowest notebook output a figure without a fixed width is laid out for. */
+export const ASSUMED_WIDTH = 700;
+/** Room kept free at the top right for plotly's modebar (its buttons appear on hover). */
+export const MODEBAR_WIDTH = 240;
+
+/** Estimated width in px of one line of text. */
+export function textWidth(text: string, fontSize: number): number {
+  return text.length * fontSize * CHAR_EM;
+}
+
+/** Splits text at spaces into lines no wider than maxWidth px (a longer single word stays whole). */
+export function wrapText(text: string, fontSize: number, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && textWidth(next, fontSize) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The largest x of the traces drawn on an axis ("x", "x2", …), or undefined. */
+function axisMax(data: Figure["data"], axis: string): number | undefined {
+  let max: number | undefined;
+  for (const trace of data) {
+    if ((trace.xaxis ?? "x") !== axis) continue;
+    const xs = trace.x ?? (Array.isArray(trace.y) ? (trace.y as unknown[]).map((_, i) => i) : []);
+    for (const v of Array.from(xs as ArrayLike<unknown>)) if (typeof v === "number" && Number.isFinite(v)) max = max === undefined ? v : Math.max(max, v);
+  }
+  return max;
+}
+
+/** The tick spacing for an axis of whole epochs up to max: 1, 2, 5, 10, 20, … with at most 10 ticks. */
+export function epochTickStep(max: number): number {
+  for (let step = 1; ; step *= 10) {
+    for (const k of [1, 2, 5]) if (max / (k * step) <= 10) return k * step;
+  }
+}
+
+/**
+ * The layout a figure is drawn with: the defaults, then two rules every
+ * figure of the course follows.
+ * - The title is left-aligned and wrapped so that it stays clear of the
+ *   modebar at the top right and inside the figure; the top margin (and a
+ *   fixed height) grow with its lines.
+ * - An x axis titled "epoch(s)" gets whole-number ticks (plotly would put
+ *   ticks at 1.2, 1.4, … on a short run).
+ */
+export function figureLayout(fig: Figure): Record<string, unknown> {
+  const layout: Record<string, unknown> = { ...DEFAULT_LAYOUT, ...(fig.layout ?? {}) };
+  const margin = { ...DEFAULT_LAYOUT.margin, ...((layout.margin as object) ?? {}) } as { l: number; r: number; t: number; b: number };
+  const title = layout.title as { text?: string } | string | undefined;
+  const text = typeof title === "string" ? title : title?.text;
+  if (text && !text.includes("<br>")) {
+    const width = typeof layout.width === "number" ? layout.width : ASSUMED_WIDTH;
+    const lines = wrapText(text, TITLE_FONT, Math.max(160, width - MODEBAR_WIDTH - 10));
+    // Measured in Chromium: a 17 px title line is 21 px high, and plotly sets a title of several lines
+    // 12 px higher than its pad says (it anchors the first line), hence the larger pad.
+    const lineHeight = 21;
+    layout.title = {
+      ...(typeof title === "object" ? title : {}),
+      text: lines.join("<br>"),
+      x: 0, xref: "container", xanchor: "left", y: 1, yref: "container", yanchor: "top", pad: { l: 10, t: lines.length > 1 ? 22 : 10 },
+    };
+    const top = 8 + lines.length * lineHeight + 14;
+    if (top > margin.t) {
+      if (typeof layout.height === "number") layout.height += top - margin.t;
+      margin.t = top;
+    }
+  }
+  layout.margin = margin;
+  for (const key of Object.keys(layout)) {
+    const m = /^xaxis(\d*)$/.exec(key);
+    const axis = layout[key] as { title?: { text?: string } | string; type?: string; dtick?: unknown } | undefined;
+    if (!m || !axis || axis.type === "log" || axis.dtick !== undefined) continue;
+    const axisTitle = typeof axis.title === "string" ? axis.title : axis.title?.text;
+    if (!axisTitle || !/^epochs?\b/i.test(axisTitle)) continue;
+    const max = axisMax(fig.data, `x${m[1]}`);
+    if (max !== undefined && max >= 1) layout[key] = { ...axis, tick0: 0, dtick: epochTickStep(max) };
+  }
+  return layout;
 }
 
 /** The HTML for one figure: a div and the script that draws into it. */

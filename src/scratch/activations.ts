@@ -56,7 +56,7 @@ export function activation(name: string): Activation {
 }
 
 /**
- * softmax(z)_i = e^{z_i} / Σ_k e^{z_k} (labs 03b and 04). Subtracting max(z)
+ * softmax(z)_i = e^{z_i} / Σ_k e^{z_k} (lab 04; the activation-functions lab asks students to write it). Subtracting max(z)
  * first changes nothing mathematically and keeps e^{z} from overflowing.
  */
 export function softmax(z: ArrayLike<number>): Float64Array {

@@ -18,7 +18,7 @@ import { Value, value } from "./value";
 
 // ------------------------------------------------- lab 02: counting and forward passes
 
-/** Parameters of a dense layer: a weight per input per unit plus a bias per unit (labs 02 and 06). */
+/** Parameters of a dense layer: a weight per input per unit plus a bias per unit (lab 06). */
 export function denseLayerParams(inputs: number, units: number): number {
   return (inputs + 1) * units;
 }
@@ -37,7 +37,7 @@ export function mlpParamCount(sizes: readonly number[]): number {
   return total;
 }
 
-/** One layer of a plain-array network (lab 02). */
+/** One layer of a plain-array network. */
 export interface LayerWeights {
   /** W[j][i]: weight from input i into unit j. */
   W: number[][];
@@ -56,7 +56,7 @@ export function referenceMlpForward(x: number[], layers: LayerWeights[], g: (z: 
   return a;
 }
 
-/** A 2-2-1 network of step units, given by its weights (lab 02). */
+/** A 2-2-1 network of step units, given by its weights. */
 export interface StepNetwork { W1: number[][]; b1: number[]; W2: number[]; b2: number }
 
 /** The output of a 2-2-1 step network at (x1, x2). */

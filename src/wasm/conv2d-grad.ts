@@ -1,5 +1,5 @@
 /**
- * Gradients of a 2-D convolution on the wasm backend (lab 06).
+ * Gradients of a 2-D convolution on the wasm backend (installed by initBackend in every lab).
  *
  * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel (so a conv net
  * cannot train at all) and its Conv2DBackpropInput is a naive loop. Both are

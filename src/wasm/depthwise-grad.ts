@@ -1,5 +1,5 @@
 /**
- * Gradients of a depthwise convolution on the wasm backend (lab 06).
+ * Gradients of a depthwise convolution on the wasm backend (installed by initBackend in every lab).
  *
  * tfjs-backend-wasm 4.22 registers neither DepthwiseConv2dNativeBackpropFilter
  * nor DepthwiseConv2dNativeBackpropInput. Depthwise layers are light (one

@@ -1,5 +1,5 @@
 /**
- * The few pieces of the wasm backend our training kernels touch (lab 06).
+ * The few pieces of the wasm backend our training kernels touch (installed by initBackend in every lab).
  *
  * Every tensor of the wasm backend lives in the WebAssembly heap; its
  * `dataIdMap` entry holds the byte offset. Our kernels read inputs and write

@@ -1,5 +1,5 @@
 /**
- * Training kernels for the wasm backend (lab 06; installed by initBackend).
+ * Training kernels for the wasm backend (installed by initBackend in every lab; the CNNs of lab 06 need them).
  *
  * tfjs-backend-wasm 4.22 cannot train a convolutional network (no
  * Conv2DBackpropFilter, tfjs issue #8474; no depthwise gradients) and is slow

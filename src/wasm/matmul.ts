@@ -1,5 +1,5 @@
 /**
- * Transposed matrix products on the wasm backend (lab 06).
+ * Transposed matrix products on the wasm backend (installed by initBackend in every lab).
  *
  * The stock wasm BatchMatMul (and _FusedMatMul) hands a product to XNNPACK
  * only when neither operand is transposed; otherwise it runs a scalar loop,

@@ -1,5 +1,5 @@
 /**
- * Gradient of max pooling on the wasm backend (lab 06).
+ * Gradient of max pooling on the wasm backend (installed by initBackend in every lab).
  *
  * The stock wasm MaxPoolGrad takes ~200 ms for one CNN batch (128 × 24 × 24 × 64);
  * this loop takes a few. Each output window sends its gradient to the first

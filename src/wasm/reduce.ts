@@ -1,5 +1,5 @@
 /**
- * Sum over leading axes on the wasm backend (lab 06).
+ * Sum over leading axes on the wasm backend (installed by initBackend in every lab).
  *
  * The bias gradient of a conv layer sums dy [N, OH, OW, C] over its first
  * three axes. The stock wasm Sum first transposes the reduced axes to the

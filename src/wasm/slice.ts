@@ -1,5 +1,5 @@
 /**
- * Slice on the wasm backend without a full copy (lab 06).
+ * Slice on the wasm backend without a full copy (installed by initBackend in every lab).
  *
  * The stock wasm Slice first copies the *whole* source tensor out of the heap
  * (`readSync`) and then picks the slice, so taking a 100-row batch from a

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test step: the labs in headless Chromium (test/browser/): lab 01 run
-# through the classic Notebook UI, and its exported HTML page opened offline.
+# through the classic Notebook UI, and its exported HTML page opened offline;
+# one figure of each plot helper checked for clipped or overlapping text.
 # The figure counts to expect come from the fast-mode executed copies that the
 # "labs in fast mode" step leaves in build/notebooks/; if they are missing (the
 # step run on its own) or not from fast mode, the labs named in BROWSER_LABS
@@ -25,4 +26,4 @@ if [ -z "$fresh" ]; then
   bash scripts/launch.sh notebooks "${paths[@]}" --out build/browser/expected
   export BROWSER_EXPECTED_DIR=build/browser/expected
 fi
-exec node --import tsx --test --test-reporter=spec --test-concurrency=1 test/browser/notebook-ui.test.ts test/browser/exported-html.test.ts
+exec node --import tsx --test --test-reporter=spec --test-concurrency=1 test/browser/notebook-ui.test.ts test/browser/exported-html.test.ts test/browser/figure-layout.test.ts

@@ -64,3 +64,29 @@ test("pick-best: validation-based choice passes; test-based, last-on-tie and a c
   rejects(() => checkPickBest((t) => t.reduce((best, x, i) => (x.valAcc >= t[best].valAcc ? i : best), 0)), /first one on a tie/);
   rejects(() => checkPickBest(() => 0), /the trial to keep is/);
 });
+
+// find-the-bug: the lecture's first Keras script, translated to tfjs layer by layer.
+import * as tf from "@tensorflow/tfjs";
+import { checkLectureNetwork } from "../../src/exercises/07-mnist-training";
+import { tfSeed } from "../../src/random";
+
+function script(seed: number, opts: { hidden?: number[]; outUnits?: number; outActivation?: string; seeded?: boolean } = {}): tf.Sequential {
+  const { hidden = [64, 64, 64], outUnits = 10, outActivation = "softmax", seeded = true } = opts;
+  const init = (i: number) => tf.initializers.glorotUniform(seeded ? { seed: tfSeed(seed, i) } : {});
+  const model = tf.sequential();
+  hidden.forEach((units, i) => model.add(tf.layers.dense({ ...(i === 0 ? { inputShape: [784] } : {}), units, activation: "relu", kernelInitializer: init(i) })));
+  model.add(tf.layers.dense({ units: outUnits, activation: outActivation as "softmax", kernelInitializer: init(99) }));
+  return model;
+}
+
+test("find-the-bug: the fixed script passes; the lecture's bug, two hidden layers, a sigmoid output and unseeded weights are caught; no tensor is left behind", () => {
+  const before = tf.memory().numTensors;
+  assert.equal(run(() => checkLectureNetwork((s) => script(s))), undefined);
+  rejects(() => checkLectureNetwork((s) => script(s, { outUnits: 64 })), /output layer still has 64 units/);
+  rejects(() => checkLectureNetwork((s) => script(s, { hidden: [64, 64] })), /three hidden layers of 64 ReLU units/);
+  rejects(() => checkLectureNetwork((s) => script(s, { outActivation: "sigmoid" })), /must stay softmax/);
+  rejects(() => checkLectureNetwork((s) => script(s, { seeded: false })), /same seed must build the same initial weights/);
+  rejects(() => checkLectureNetwork(() => 42 as never), /return a tf.Sequential model/);
+  rejects(() => checkLectureNetwork(() => { throw new Error("oops"); }), /your function threw/);
+  assert.equal(tf.memory().numTensors, before, "the check disposes every model it built");
+});

@@ -7,7 +7,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { seededDropout, seededGaussianNoise, withConstraints } from "../../src/regularization";
+import { seededDropout, seededGaussianNoise, smallWeights, withConstraints } from "../../src/regularization";
 import { trainModel } from "../../src/train";
 import { Rng } from "../../src/random";
 
@@ -115,4 +115,24 @@ test("max-norm: trainModel applies it after every step, the same as a wrapped op
   }
   assert.deepEqual(runs[0], runs[1], "dropout + constraint training is reproducible");
   assert.deepEqual(runs[2], runs[0], "a wrapped optimizer is not constrained twice, and gives the same run");
+});
+
+test("smallWeights: counts dense kernel weights below the threshold and exactly 0, skips biases and other layers, leaks nothing", () => {
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ inputShape: [2], units: 3, useBias: true }),
+    tf.layers.dropout({ rate: 0.5 }),
+    tf.layers.dense({ units: 2 }),
+  ] });
+  tf.tidy(() => {
+    model.layers[0].setWeights([tf.tensor2d([[0, 5e-4, -2e-3], [1, -1e-4, 0]]), tf.zeros([3])]);
+    model.layers[2].setWeights([tf.tensor2d([[0.5, 0], [-9e-4, 3], [2, 2]]), tf.zeros([2])]);
+  });
+  const before = tf.memory().numTensors;
+  assert.deepEqual(smallWeights(model), { small: 6, zero: 3, total: 12 });
+  assert.deepEqual(smallWeights(model, 1e-3, [0]), { small: 4, zero: 2, total: 6 });
+  assert.deepEqual(smallWeights(model, 1e-2, [2]), { small: 2, zero: 1, total: 6 });
+  assert.equal(tf.memory().numTensors, before);
+  assert.throws(() => smallWeights(model, 0), /threshold must be a positive number/);
+  assert.throws(() => smallWeights(model, 1e-3, [5]), /no layer 5 \(it has 3\)/);
+  model.dispose();
 });

@@ -43,6 +43,7 @@ const LESSON_TOOLS: Record<string, string> = {
   Adam: "its class",
   sgdTimeDecay: "lab 07 trains with it",
   step: "labs 02 and 03b use the step activation",
+  accuracyOf: "lab 01 reports the perceptron's accuracy with it (its count-mistakes exercise forbids it)",
   trainPerceptron: "lab 01 trains with it",
   classificationReport: "labs 04 and 07 print it",
   bestTrial: "lab 07's search",
