@@ -16,7 +16,8 @@
 
 import { sigmoid, softmax } from "./scratch/activations";
 
-export type Vector = ArrayLike<number>;
+import type { Vector } from "./vector";
+export type { Vector };
 export type Reduction = "mean" | "sum";
 
 // ---------------------------------------------------------------- validation

@@ -11,7 +11,8 @@
  *   for (...) opt.step(params, gradientAt(params));
  */
 
-export type Vector = ArrayLike<number>;
+import type { Vector } from "./vector";
+export type { Vector };
 
 /** A fixed learning rate, or a schedule giving the rate for step t = 0, 1, 2, … */
 export type LearningRate = number | ((iteration: number) => number);

@@ -16,10 +16,10 @@
  *   Keras.
  */
 import * as tf from "@tensorflow/tfjs";
+import type { NamedTensor } from "./schedules";
 import { Rng } from "./random";
 
 /** A tensor with its variable name, as tf.Optimizer passes gradients and weights. */
-type NamedTensor = { name: string; tensor: tf.Tensor };
 type Kwargs = Record<string, unknown>;
 
 /** A per-layer source of fresh integer seeds, one per training step. */

@@ -18,7 +18,8 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** A tensor with its variable name, as tf.Optimizer passes gradients and weights. */
-type NamedTensor = { name: string; tensor: tf.Tensor };
+/** A variable's name and value, as tf.Optimizer's applyGradients, getWeights and setWeights pass them (tfjs does not export the type). */
+export type NamedTensor = { name: string; tensor: tf.Tensor };
 
 export interface TimeDecayOptions {
   /** η₀, the rate of the first update. */

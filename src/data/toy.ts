@@ -8,7 +8,7 @@ export interface Dataset2d {
   X: Float64Array;
   y: Int32Array;
   n: number;
-  nClasses: number;
+  numClasses: number;
 }
 
 export interface ToyOptions {
@@ -23,7 +23,7 @@ function checkN(n: number, who: string, multipleOf = 1): void {
   if (n % multipleOf !== 0) throw new Error(`${who}: n must be a multiple of ${multipleOf} (one share per class), got ${n}.`);
 }
 
-function build(n: number, nClasses: number, point: (i: number, out: [number, number]) => number): Dataset2d {
+function build(n: number, numClasses: number, point: (i: number, out: [number, number]) => number): Dataset2d {
   const X = new Float64Array(2 * n);
   const y = new Int32Array(n);
   const p: [number, number] = [0, 0];
@@ -32,7 +32,7 @@ function build(n: number, nClasses: number, point: (i: number, out: [number, num
     X[2 * i] = p[0];
     X[2 * i + 1] = p[1];
   }
-  return { X, y, n, nClasses };
+  return { X, y, n, numClasses };
 }
 
 /** Two (or more) Gaussian blobs; with the default centres, linearly separable. */

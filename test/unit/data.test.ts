@@ -55,9 +55,9 @@ test("toy sets: seeded, shaped n×2, balanced classes", () => {
     const b = make({ n: 60, seed: 7 });
     assert.equal(a.X.length, 120, make.name);
     assert.deepEqual(Array.from(a.X), Array.from(b.X), `${make.name} is not deterministic`);
-    const counts = new Array(a.nClasses).fill(0);
+    const counts = new Array(a.numClasses).fill(0);
     a.y.forEach((c) => counts[c]++);
-    assert.ok(counts.every((k) => k === 60 / a.nClasses), `${make.name} classes unbalanced: ${counts}`);
+    assert.ok(counts.every((k) => k === 60 / a.numClasses), `${make.name} classes unbalanced: ${counts}`);
     assert.ok(a.X.every(Number.isFinite));
   }
   assert.throws(() => makeSpirals({ n: 10, seed: 1, classes: 3 }), /multiple of 3/);
