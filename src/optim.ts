@@ -226,18 +226,19 @@ export class Adam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  private m = new Float64Array(0);
-  private v = new Float64Array(0);
+  protected m = new Float64Array(0);
+  protected v = new Float64Array(0);
 
-  constructor(learningRate: LearningRate = 0.001, opts: AdamOptions = {}) {
-    super("adam", learningRate);
+  /** `name` lets a variant (Nadam) share the moments and their checks. */
+  constructor(learningRate: LearningRate = 0.001, opts: AdamOptions = {}, name = "adam") {
+    super(name, learningRate);
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-7;
     for (const [k, b] of [["beta1", this.beta1], ["beta2", this.beta2]] as const) {
-      if (!(b >= 0 && b < 1)) throw new Error(`adam: ${k} must be in [0, 1), got ${b}.`);
+      if (!(b >= 0 && b < 1)) throw new Error(`${name}: ${k} must be in [0, 1), got ${b}.`);
     }
-    if (!(this.epsilon >= 0)) throw new Error(`adam: epsilon must be ≥ 0, got ${this.epsilon}.`);
+    if (!(this.epsilon >= 0)) throw new Error(`${name}: epsilon must be ≥ 0, got ${this.epsilon}.`);
   }
   protected init(n: number): void {
     this.m = new Float64Array(n);
@@ -303,26 +304,9 @@ export class Adagrad extends Optimizer {
  * momentum it will have after this step. tf.train has no Nadam; Keras's adds a
  * schedule on β₁ (0.96^(t/250)), which this omits. With β₁ = 0 it is Adam.
  */
-export class Nadam extends Optimizer {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  private m = new Float64Array(0);
-  private v = new Float64Array(0);
-
+export class Nadam extends Adam {
   constructor(learningRate: LearningRate = 0.001, opts: AdamOptions = {}) {
-    super("nadam", learningRate);
-    this.beta1 = opts.beta1 ?? 0.9;
-    this.beta2 = opts.beta2 ?? 0.999;
-    this.epsilon = opts.epsilon ?? 1e-7;
-    for (const [k, b] of [["beta1", this.beta1], ["beta2", this.beta2]] as const) {
-      if (!(b >= 0 && b < 1)) throw new Error(`nadam: ${k} must be in [0, 1), got ${b}.`);
-    }
-    if (!(this.epsilon >= 0)) throw new Error(`nadam: epsilon must be ≥ 0, got ${this.epsilon}.`);
-  }
-  protected init(n: number): void {
-    this.m = new Float64Array(n);
-    this.v = new Float64Array(n);
+    super(learningRate, opts, "nadam");
   }
   protected update(w: Float64Array, g: Vector, lr: number): void {
     const { beta1: b1, beta2: b2, epsilon: eps } = this;

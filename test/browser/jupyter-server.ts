@@ -38,7 +38,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function alive(pid: number): boolean {
+/** True while a process exists (signal 0 probes without touching it). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ServerConnection, KernelManager, SessionManager, KernelMessage } from "@jupyterlab/services";
-import { REPO, freePort } from "../browser/jupyter-server";
+import { REPO, alive, freePort } from "../browser/jupyter-server";
 
 const USERS = ["student1", "student2", "student3"];
 const LAB = process.env.HUB_LAB ?? "01-perceptron";
@@ -34,15 +34,6 @@ let base = "";
 let adminToken = "";
 let password = "";
 let root = "";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** All descendants of a process, from /proc. */
 function descendants(pid: number): number[] {
