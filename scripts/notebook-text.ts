@@ -14,6 +14,7 @@
  * The .ipynb written has no outputs and no execution counts.
  */
 import * as fs from "fs";
+import { splitLines } from "./notebook-json";
 
 export interface CellMeta { exercise?: string; check?: string; manual?: string; points?: number }
 interface NbCell { cell_type: "markdown" | "code"; id: string; metadata: Record<string, unknown>; source: string[]; outputs?: unknown[]; execution_count?: null }
@@ -21,10 +22,6 @@ interface NbCell { cell_type: "markdown" | "code"; id: string; metadata: Record<
 export const KERNELSPEC = { name: "tslab", display_name: "TypeScript", language: "typescript" };
 export const LANGUAGE_INFO = { name: "typescript", file_extension: ".ts", mimetype: "text/typescript", codemirror_mode: { name: "javascript", typescript: true } };
 
-function splitLines(text: string): string[] {
-  const lines = text.replace(/\n+$/, "").split("\n");
-  return lines.map((l, i) => (i < lines.length - 1 ? l + "\n" : l));
-}
 
 export function textToNotebook(text: string): object {
   const cells: NbCell[] = [];
@@ -38,7 +35,7 @@ export function textToNotebook(text: string): object {
     const src = kind === "markdown" ? body.map((l) => l.replace(/^\/\/ ?/, "")) : body;
     const n = cells.length;
     const id = meta.exercise ? `exercise-${meta.exercise}` : meta.check ? `check-${meta.check}` : meta.manual ? `manual-${meta.manual}` : `cell-${n}`;
-    const cell: NbCell = { cell_type: kind, id, metadata: {}, source: splitLines(src.join("\n")) };
+    const cell: NbCell = { cell_type: kind, id, metadata: {}, source: splitLines(src.join("\n").replace(/\n+$/, "")) };
     if (meta.exercise) cell.metadata.course = { exercise: meta.exercise };
     if (meta.check) cell.metadata.course = { check: meta.check, points: meta.points ?? 1 };
     if (meta.manual) cell.metadata.course = { manual: meta.manual, points: meta.points ?? 1 };

@@ -25,6 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { BACKEND_PREFIX, parseHeadlines, Headline } from "../src/report";
 import { escapeHtml } from "../src/page/html";
+import { sourceOf } from "./notebook-json";
 
 export const REPO = path.resolve(__dirname, "..");
 export const SITE = path.join(REPO, "build", "site");
@@ -109,7 +110,7 @@ interface NbCell {
   source: string | string[];
   outputs?: { output_type: string; name?: string; text?: string | string[] }[];
 }
-const joined = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join("") : v ?? "");
+const joined = (v: string | string[] | undefined) => sourceOf({ source: v });
 
 /** Title (the first markdown heading), the set-up cell's backend line and the headline results. */
 export function readLab(executed: string): { title: string | null; backendLine: string | null; headlines: Headline[] } {

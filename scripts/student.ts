@@ -35,10 +35,9 @@ const REPO = path.resolve(__dirname, "..");
 const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION\s*$/;
 const END = /^\s*\/\/ END SOLUTION\s*$/;
 
-interface Cell { cell_type: string; id?: string; metadata: Record<string, any>; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }
-interface Notebook { cells: Cell[]; metadata: Record<string, any>; nbformat: number; nbformat_minor: number }
+import { Cell, Notebook, sourceOf, splitLines } from "./notebook-json";
+export { sourceOf };
 
-export const sourceOf = (cell: Cell): string => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
 
 /** The checksum the grader compares: sha256 of a check cell's source text (UTF-8). */
 export const checksum = (source: string): string => crypto.createHash("sha256").update(source, "utf8").digest("hex");
@@ -70,10 +69,6 @@ export function manualPlaceholder(id: string, points: number): string {
   return `**Your answer (\`${id}\`, ${points} point${points === 1 ? "" : "s"}):** write it here, in place of this line.`;
 }
 
-function splitLines(text: string): string[] {
-  const lines = text.split("\n");
-  return lines.map((l, i) => (i < lines.length - 1 ? l + "\n" : l)).filter((l) => l !== "");
-}
 
 /** The student copy of one lab (a new object; the lab is not modified). */
 export function studentCopy(lab: Notebook, labName: string): Notebook {

@@ -21,9 +21,10 @@ import type { ModelScore } from "./model-score";
 
 export const MARKS_FORMAT = "nn-labs-marks/1";
 
+import { sourceOf } from "../notebook-json";
+
 interface Cell { cell_type: string; id?: string; source: string | string[]; metadata?: { course?: Record<string, unknown> } }
 interface Notebook { cells: Cell[] }
-const sourceOf = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source ?? "");
 
 export interface ManualQuestion { id: string; points: number; question: string; reference: string }
 
