@@ -35,7 +35,7 @@ def checksum(source):
 # ones a check cell calls from the same module before running it.
 EXERCISE_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"(\.\./dist/exercises/[^"]+)";?', re.M)
 
-# Lines every lab prints (src/backend.ts initBackend(); src/report.ts HEADLINE_PREFIX).
+# Lines every lab prints (src/backend.ts initBackend(); src/headline.ts HEADLINE_PREFIX).
 BACKEND_PREFIX = "Backend: "
 HEADLINE_PREFIX = "Headline: "
 

@@ -17,13 +17,13 @@
  *    simply does not load);
  * 3. writes build/site/index.html: each lab with its status, run time,
  *    backend and headline results (the "Headline: name = value" lines of
- *    src/report.ts).
+ *    src/headline.ts).
  * Exits non-zero if a lab failed (the index still lists it, with its error).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { BACKEND_PREFIX, parseHeadlines, Headline } from "../src/report";
+import { BACKEND_PREFIX, parseHeadlines, Headline } from "../src/headline";
 import { escapeHtml } from "../src/page/html";
 import { sourceOf } from "./notebook-json";
 

@@ -13,7 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { installNativeKernels, installWasmTrainingKernels } from "./wasm";
 import { loadNativeBlas } from "./native";
 import { markShown } from "./page/result";
-import { BACKEND_PREFIX } from "./report";
+import { BACKEND_PREFIX } from "./headline";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];

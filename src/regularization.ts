@@ -16,7 +16,7 @@
  *   Keras.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { NamedTensor } from "./schedules";
+import type { NamedTensor } from "./keras-sgd";
 import { Rng } from "./random";
 
 /** A tensor with its variable name, as tf.Optimizer passes gradients and weights. */

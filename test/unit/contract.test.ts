@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isFast } from "../../src/mode";
 import { passed } from "../../src/check";
-import { BACKEND_PREFIX, HEADLINE_PREFIX, headline } from "../../src/report";
+import { BACKEND_PREFIX, HEADLINE_PREFIX, headline } from "../../src/headline";
 import { describeBackend } from "../../src/backend";
 import { checksum, sourceOf, stubSolution } from "../../scripts/student";
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readLab, indexHtml, LabEntry } from "../../scripts/site";
-import { headlineLine } from "../../src/report";
+import { headlineLine } from "../../src/headline";
 
 function writeNotebook(cells: unknown[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "site-test-"));

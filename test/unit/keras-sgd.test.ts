@@ -1,5 +1,5 @@
 /**
- * sgdTimeDecay (src/schedules.ts): Keras's SGD(lr, decay, momentum, nesterov)
+ * sgdTimeDecay (src/keras-sgd.ts): Keras's SGD(lr, decay, momentum, nesterov)
  * in tfjs, matched step for step against the float64 Momentum of src/optim.ts
  * (velocity form, inverseTimeDecay schedule), against tf.train for decay 0,
  * and trained inside trainModel without leaking tensors.
@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../../src/random";
 import * as O from "../../src/optim";
-import { sgdTimeDecay } from "../../src/schedules";
+import { sgdTimeDecay } from "../../src/keras-sgd";
 import { trainModel } from "../../src/train";
 
 before(async () => {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { headline, headlineLine, parseHeadlines, formatHeadlineValue } from "../../src/report";
+import { headline, headlineLine, parseHeadlines, formatHeadlineValue } from "../../src/headline";
 
 test("headlineLine formats names and values in the fixed format", () => {
   assert.equal(headlineLine("Iris training accuracy", "100.0%"), "Headline: Iris training accuracy = 100.0%");

@@ -12,7 +12,7 @@
  * tf.train.momentum has neither a decay nor this form (it accumulates raw
  * gradients and multiplies by today's rate, see src/optim.ts), so
  * `sgdTimeDecay` is a small tfjs optimizer doing exactly what Keras does.
- * test/unit/schedules.test.ts matches it step for step against the float64
+ * test/unit/keras-sgd.test.ts matches it step for step against the float64
  * `Momentum` of src/optim.ts in its "velocity" form.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -51,7 +51,7 @@ export class SGDTimeDecay extends tf.Optimizer {
     if (!(momentum >= 0 && momentum < 1)) throw new Error(`sgdTimeDecay: momentum must be in [0, 1), got ${momentum}.`);
     if (!(decay >= 0)) throw new Error(`sgdTimeDecay: decay must be ≥ 0, got ${decay}.`);
     // η_t = η₀/(1 + decay·t), lab 05's inverseTimeDecay; written out here because that function is an
-    // exercise's answer, which the student library leaves out (test/unit/schedules.test.ts matches the two).
+    // exercise's answer, which the student library leaves out (test/unit/keras-sgd.test.ts matches the two).
     this.rate = (t: number) => learningRate / (1 + decay * t);
     this.learningRate = learningRate;
     this.decay = decay;
