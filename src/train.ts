@@ -246,7 +246,8 @@ export async function trainModel(model: tf.LayersModel, data: ClassificationData
   const optimizer = model.optimizer;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const regularizers = () => (model as unknown as { calculateLosses(): tf.Scalar[] }).calculateLosses();
-  // A ConstrainedOptimizer (for model.fit) applies them already. Not `instanceof`:
+  // A ConstrainedOptimizer (for model.fit) applies them already, and projecting twice is not a no-op: tfjs's
+  // maxNorm scales by clip(n)/(1e-7 + n), so each pass shrinks the weights by ~1e-7/n. Not `instanceof`:
   // tf.Optimizer's Symbol.hasInstance is duck-typed, so every optimizer would match.
   const constrained = ConstrainedOptimizer.prototype.isPrototypeOf(optimizer) ? [] : constrainedWeights(model);
   const history: TrainHistory = { loss: [], acc: [], val_loss: [], val_acc: [], epochTimes: [], stoppedEarly: false };
