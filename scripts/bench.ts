@@ -1,11 +1,15 @@
 /**
- * Training benchmark: `npm run bench -- --recipe mlp|cnn|gemm [--epochs N] [--n-train N]
+ * Training benchmark: `npm run bench -- --recipe mlp|lecture|cnn|gemm [--epochs N] [--n-train N]
  * [--backend wasm|cpu|tensorflow] [--loop train|fit] [--seed S] [--seeds K]
  * [--torch] [--torch-threads T] [--sides LIST] [--repeat K]`
  *
  * Prints one JSON line per run:
  *   {recipe, backend, native, n_train, epochs, train_s, epoch_s, test_acc, peak_rss_mb,
  *    tensors_after_minus_before, loop, gflop_per_epoch, gflops}
+ *
+ * Recipes: `mlp` is 784-64-64-10 with SGD + momentum; `lecture` is the Mollineda
+ * lecture's Keras script (784-64-64-64-10, SGD lr 0.01, decay 1e-6, momentum 0.9,
+ * batch 100; run it with `--epochs 10`); `cnn` is Keras's MNIST CNN with Adam.
  *
  * Side by side (`--torch`, `--sides` or `--repeat`): every side runs in its own
  * process, one after the other, round after round (`--repeat K` rounds), so a
@@ -43,9 +47,11 @@ import { initBackend } from "../src/backend";
 import { loadMnist } from "../src/data";
 import { spread } from "../src/metrics";
 import { seededDropout } from "../src/regularization";
+import { sgdTimeDecay } from "../src/keras-sgd";
 import { evaluateModel, trainModel, type ClassificationData } from "../src/train";
 
-type Recipe = "mlp" | "cnn" | "gemm";
+type Recipe = "mlp" | "lecture" | "cnn" | "gemm";
+type TrainRecipe = Exclude<Recipe, "gemm">;
 
 interface Args {
   recipe: Recipe; epochs: number; nTrain: number; backend?: string; loop: "train" | "fit"; torch: boolean; torchThreads: number;
@@ -55,7 +61,7 @@ interface Args {
 const SIDES = ["native", "native1", "wasm", "cpu", "torch1", "torch2"] as const;
 /** One of SIDES, or torchT for PyTorch on T threads. */
 type Side = string;
-const USAGE = "Usage: npm run bench -- --recipe mlp|cnn|gemm [--epochs N] [--n-train N] [--backend wasm|cpu|tensorflow] [--loop train|fit] " +
+const USAGE = "Usage: npm run bench -- --recipe mlp|lecture|cnn|gemm [--epochs N] [--n-train N] [--backend wasm|cpu|tensorflow] [--loop train|fit] " +
   "[--seed S] [--seeds K] [--torch] [--torch-threads T] [--sides native,native1,wasm,cpu,torch1,torch2] [--repeat K]";
 
 function parseArgs(argv: string[]): Args {
@@ -74,7 +80,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (a === "--recipe") {
       const r = value();
-      if (r !== "mlp" && r !== "cnn" && r !== "gemm") throw new Error(`--recipe must be mlp, cnn or gemm, got ${r}.`);
+      if (r !== "mlp" && r !== "lecture" && r !== "cnn" && r !== "gemm") throw new Error(`--recipe must be mlp, lecture, cnn or gemm, got ${r}.`);
       args.recipe = r;
     } else if (a === "--epochs") args.epochs = int("--epochs");
     else if (a === "--n-train") args.nTrain = Math.min(60000, int("--n-train"));
@@ -101,7 +107,12 @@ function parseArgs(argv: string[]): Args {
 
 const init = (seed: number) => tf.initializers.glorotUniform({ seed });
 
-function buildModel(recipe: "mlp" | "cnn", seed: number): { model: tf.LayersModel; optimizer: tf.Optimizer; batchSize: number; inputShape: number[] } {
+function buildModel(recipe: TrainRecipe, seed: number): { model: tf.LayersModel; optimizer: tf.Optimizer; batchSize: number; inputShape: number[] } {
+  if (recipe === "lecture") {
+    const hidden = [0, 1, 2].map((k) => tf.layers.dense({ ...(k === 0 ? { inputShape: [784] } : {}), units: 64, activation: "relu", kernelInitializer: init(seed + k) }));
+    const model = tf.sequential({ layers: [...hidden, tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(seed + 3) })] });
+    return { model, optimizer: sgdTimeDecay({ learningRate: 0.01, decay: 1e-6, momentum: 0.9 }), batchSize: 100, inputShape: [784] };
+  }
   if (recipe === "mlp") {
     const model = tf.sequential({
       layers: [
@@ -151,7 +162,7 @@ function trainingFlopsPerExample(model: tf.LayersModel): number {
 
 /** GFLOP of one epoch of the recipe (trainingFlopsPerExample × n), from a model built on the cpu backend. */
 function gflopPerEpoch(args: Args): number {
-  const { model, optimizer } = buildModel(args.recipe as "mlp" | "cnn", args.seed);
+  const { model, optimizer } = buildModel(args.recipe as TrainRecipe, args.seed);
   const flops = trainingFlopsPerExample(model) * Math.min(args.nTrain, 60000);
   model.dispose();
   optimizer.dispose();
@@ -168,7 +179,7 @@ async function runTfjs(args: Args): Promise<Record<string, unknown>> {
   const train = loadMnist({ split: "train", limit: args.nTrain });
   const test = loadMnist({ split: "test" });
   const before = tf.memory().numTensors;
-  const { model, optimizer, batchSize, inputShape } = buildModel(args.recipe as "mlp" | "cnn", args.seed);
+  const { model, optimizer, batchSize, inputShape } = buildModel(args.recipe as TrainRecipe, args.seed);
   model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   const trainData = toData(train, inputShape);
   const testData = toData(test, inputShape);

@@ -2,7 +2,7 @@
 """PyTorch reference for `npm run bench`: the same recipes on the same MNIST
 IDX files, printing the same one-line JSON.
 
-    /usr/bin/python3 scripts/bench_torch.py --recipe mlp|cnn [--epochs N] [--n-train N] [--threads T] [--seed S]
+    /usr/bin/python3 scripts/bench_torch.py --recipe mlp|lecture|cnn [--epochs N] [--n-train N] [--threads T] [--seed S]
     /usr/bin/python3 scripts/bench_torch.py --recipe gemm --cases JSON [--threads T]
 
 Needs Debian's python3-torch and python3-numpy (apt-get install -y python3-torch).
@@ -51,13 +51,20 @@ def make(recipe):
         model = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
         opt = lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9)
         return model, opt, 100, (1, 784)
+    if recipe == "lecture":
+        # The Mollineda lecture's Keras script: 784-64-64-64-10, SGD(lr=0.01, decay=1e-6, momentum=0.9).
+        # Keras's legacy decay is per update, lr_t = lr / (1 + decay * t): a LambdaLR stepped every batch.
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(),
+                              nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+        opt = lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9)
+        return model, opt, 100, (1, 784)
     if recipe == "cnn":
         model = nn.Sequential(
             nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
             nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
         opt = lambda p: torch.optim.Adam(p, lr=0.001)
         return model, opt, 128, (1, 1, 28, 28)
-    sys.exit(f"--recipe must be mlp or cnn, got {recipe}")
+    sys.exit(f"--recipe must be mlp, lecture or cnn, got {recipe}")
 
 
 def keras_init(model):
@@ -115,6 +122,8 @@ def main():
     model, make_opt, batch, shape = make(args.recipe)
     keras_init(model)
     opt = make_opt(model.parameters())
+    # Keras's legacy time decay, per update (recipe "lecture"); 1 elsewhere.
+    decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 / (1 + 1e-6 * t)) if args.recipe == "lecture" else None
     loss_fn = nn.CrossEntropyLoss()  # softmax + cross-entropy, as Keras's softmax layer + categorical_crossentropy
     x, y = load("train", args.n_train)
     xt, yt = load("test")
@@ -132,6 +141,8 @@ def main():
             loss = loss_fn(model(x[idx]), y[idx])
             loss.backward()
             opt.step()
+            if decay:
+                decay.step()
         epoch_times.append(time.perf_counter() - t0)
     model.eval()
     correct = 0
