@@ -14,12 +14,22 @@ if [ ! -f node_modules/.nn-labs-setup ] || [ ! -f dist/backend.js ] || ! py="$(s
   exit 1
 fi
 passed=0; failed=0; failures=()
+# A step that hangs (a test process kept alive by an open handle, a stuck server)
+# must fail on its own, not use up CI's whole budget: each step gets STEP_TIMEOUT
+# seconds (the slowest, the grader, takes about 10 minutes), then its whole
+# process group is stopped.
+step_timeout="${STEP_TIMEOUT:-1500}"
 step() {
   local name="$1"; shift
   printf '\n\033[1m== %s ==\033[0m\n' "$name"
-  local t0=$SECONDS
-  if "$@"; then passed=$((passed + 1)); printf '\033[32m== %s: ok (%ss)\033[0m\n' "$name" $((SECONDS - t0))
-  else failed=$((failed + 1)); failures+=("$name"); printf '\033[31m== %s: FAILED (%ss)\033[0m\n' "$name" $((SECONDS - t0)); fi
+  local t0=$SECONDS rc=0
+  timeout --kill-after=30 "$step_timeout" "$@" || rc=$?
+  if [ "$rc" -eq 0 ]; then passed=$((passed + 1)); printf '\033[32m== %s: ok (%ss)\033[0m\n' "$name" $((SECONDS - t0))
+  else
+    failed=$((failed + 1)); failures+=("$name")
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then printf '\033[31m== %s: did not finish within %s s (STEP_TIMEOUT), stopped\033[0m\n' "$name" "$step_timeout"; fi
+    printf '\033[31m== %s: FAILED (%ss)\033[0m\n' "$name" $((SECONDS - t0))
+  fi
 }
 step "typecheck" npx tsc -p tsconfig.test.json --noEmit
 step "build" npm run --silent build

@@ -187,13 +187,16 @@ async function runLab(user: string, token: string, lab: string, onKernel?: (kern
   const cells: string[] = nb.cells.filter((c: any) => c.cell_type === "code").map((c: any) => (Array.isArray(c.source) ? c.source.join("") : c.source));
   const { sessions, kernelManager } = client(user, token);
   const t0 = Date.now();
-  const session = await sessions.startNew({ path: `notebooks/${lab}.ipynb`, type: "notebook", name: lab, kernel: { name: "tslab" } });
-  const kernel = session.kernel!;
-  onKernel?.(kernel.id);
   const failures: string[] = [];
   let ran = 0;
   let cwd = "";
+  let session: Awaited<ReturnType<typeof sessions.startNew>> | undefined;
+  // The managers poll the server on timers: dispose of them on every path, or a
+  // failed start keeps this test process alive after its tests have ended.
   try {
+    session = await sessions.startNew({ path: `notebooks/${lab}.ipynb`, type: "notebook", name: lab, kernel: { name: "tslab" } });
+    const kernel = session.kernel!;
+    onKernel?.(kernel.id);
     const exec = async (code: string) => {
       const outputs: KernelMessage.IIOPubMessage[] = [];
       const future = kernel.requestExecute({ code, stop_on_error: true });
@@ -217,7 +220,7 @@ async function runLab(user: string, token: string, lab: string, onKernel?: (kern
       }
     }
   } finally {
-    await session.shutdown();
+    await session?.shutdown().catch(() => undefined);
     sessions.dispose();
     kernelManager.dispose();
   }

@@ -58,6 +58,15 @@ c.Spawner.start_timeout = 180
 if os.getuid() == 0:
     c.Spawner.args = ["--allow-root"]  # containers and CI run as root
 c.Spawner.environment = {k: os.environ[k] for k in ("LABS_FAST", "JUPYTER_DATA_DIR", "LABS_BACKEND") if k in os.environ}
+# The spawner sets HOME to the user's home, so a kernel that scripts/install-kernel.sh
+# registered for the hub's own user (~/.local/share/jupyter) would not be found by
+# users' servers: put the hub user's data folder on their JUPYTER_PATH. A real class
+# registers the kernel system-wide instead (docs/classroom.md).
+from jupyter_core.paths import jupyter_data_dir  # noqa: E402
+
+c.Spawner.environment["JUPYTER_PATH"] = os.pathsep.join(
+    p for p in (os.environ.get("JUPYTER_PATH"), jupyter_data_dir()) if p
+)
 
 
 def give_labs(spawner):
