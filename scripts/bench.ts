@@ -46,6 +46,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/backend";
 import { loadMnist } from "../src/data";
 import { spread } from "../src/metrics";
+import { tfSeed } from "../src/random";
 import { seededDropout } from "../src/regularization";
 import { sgdTimeDecay } from "../src/keras-sgd";
 import { evaluateModel, trainModel, type ClassificationData } from "../src/train";
@@ -105,34 +106,36 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+// Layer k of the run with seed s gets tfSeed(s, k): with s + k, the runs of --seeds K would share
+// initial weights (seed 42's layer 2 is seed 43's layer 1).
+const init = (seed: number, k: number) => tf.initializers.glorotUniform({ seed: tfSeed(seed, k) });
 
 function buildModel(recipe: TrainRecipe, seed: number): { model: tf.LayersModel; optimizer: tf.Optimizer; batchSize: number; inputShape: number[] } {
   if (recipe === "lecture") {
-    const hidden = [0, 1, 2].map((k) => tf.layers.dense({ ...(k === 0 ? { inputShape: [784] } : {}), units: 64, activation: "relu", kernelInitializer: init(seed + k) }));
-    const model = tf.sequential({ layers: [...hidden, tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(seed + 3) })] });
+    const hidden = [0, 1, 2].map((k) => tf.layers.dense({ ...(k === 0 ? { inputShape: [784] } : {}), units: 64, activation: "relu", kernelInitializer: init(seed, k) }));
+    const model = tf.sequential({ layers: [...hidden, tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(seed, 3) })] });
     return { model, optimizer: sgdTimeDecay({ learningRate: 0.01, decay: 1e-6, momentum: 0.9 }), batchSize: 100, inputShape: [784] };
   }
   if (recipe === "mlp") {
     const model = tf.sequential({
       layers: [
-        tf.layers.dense({ inputShape: [784], units: 64, activation: "relu", kernelInitializer: init(seed) }),
-        tf.layers.dense({ units: 64, activation: "relu", kernelInitializer: init(seed + 1) }),
-        tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(seed + 2) }),
+        tf.layers.dense({ inputShape: [784], units: 64, activation: "relu", kernelInitializer: init(seed, 0) }),
+        tf.layers.dense({ units: 64, activation: "relu", kernelInitializer: init(seed, 1) }),
+        tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(seed, 2) }),
       ],
     });
     return { model, optimizer: tf.train.momentum(0.01, 0.9), batchSize: 100, inputShape: [784] };
   }
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu", kernelInitializer: init(seed) }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", kernelInitializer: init(seed + 1) }),
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu", kernelInitializer: init(seed, 0) }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", kernelInitializer: init(seed, 1) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      seededDropout({ rate: 0.25, seed: seed + 10 }),
+      seededDropout({ rate: 0.25, seed: tfSeed(seed, 10) }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: init(seed + 2) }),
-      seededDropout({ rate: 0.5, seed: seed + 11 }),
-      tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(seed + 3) }),
+      tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: init(seed, 2) }),
+      seededDropout({ rate: 0.5, seed: tfSeed(seed, 11) }),
+      tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: init(seed, 3) }),
     ],
   });
   return { model, optimizer: tf.train.adam(0.001), batchSize: 128, inputShape: [28, 28, 1] };
