@@ -132,15 +132,26 @@ export function gridTrace(z: ArrayLike<number>[], opts: GridOptions): Trace {
 export function unitGrids(activations: (points: Float64Array) => ArrayLike<number>, units: number, xs: ArrayLike<number>, ys: ArrayLike<number>): number[][][] {
   if (!Number.isInteger(units) || units < 1) throw new Error(`unitGrids: units must be a positive whole number, got ${units}.`);
   const nx = xs.length, ny = ys.length;
+  const v = activations(gridPoints(xs, ys));
+  if (v.length !== nx * ny * units) throw new Error(`unitGrids: the activations have ${v.length} values, but ${nx * ny} grid points × ${units} units need ${nx * ny * units}; return one row of ${units} values per point.`);
+  return unitPlanes(v, units, nx, ny);
+}
+
+/** The points of the grid xs × ys as (x, y) pairs, row by row (y outer, x inner). */
+export function gridPoints(xs: ArrayLike<number>, ys: ArrayLike<number>): Float64Array {
+  const nx = xs.length, ny = ys.length;
   const pts = new Float64Array(nx * ny * 2);
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
     pts[2 * (j * nx + i)] = xs[i];
     pts[2 * (j * nx + i) + 1] = ys[j];
   }
-  const v = activations(pts);
-  if (v.length !== nx * ny * units) throw new Error(`unitGrids: the activations have ${v.length} values, but ${nx * ny} grid points × ${units} units need ${nx * ny * units}; return one row of ${units} values per point.`);
+  return pts;
+}
+
+/** Values at gridPoints (one row of `units` values per point) as one ny × nx plane per unit. */
+export function unitPlanes(values: ArrayLike<number>, units: number, nx: number, ny: number): number[][][] {
   return Array.from({ length: units }, (_, u) =>
-    Array.from({ length: ny }, (_, j) => Array.from({ length: nx }, (_, i) => v[(j * nx + i) * units + u])));
+    Array.from({ length: ny }, (_, j) => Array.from({ length: nx }, (_, i) => values[(j * nx + i) * units + u])));
 }
 
 export interface PanelGrid {

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { layerActivations } from "../hidden-units";
 import { decisionGrid, pointTraces } from "./charts";
 import { Figure, showFigure } from "./figure";
+import { gridPoints, unitPlanes } from "./replay";
 
 export interface UnitGridOptions {
   /** Grid points per axis (default 40). */
@@ -28,9 +29,7 @@ export function unitGridFigure(model: tf.LayersModel, X: ArrayLike<number>, y: A
   if (opts.rowNames && opts.rowNames.length !== layers.length) throw new Error(`plotUnitGrid: ${opts.rowNames.length} row names for ${layers.length} layers.`);
   // The grid's coordinates, from the same helper as the decision-boundary plots.
   const { xs, ys } = decisionGrid(() => 0, X, res);
-  const pts = new Float32Array(2 * res * res);
-  for (let j = 0; j < res; j++) for (let i = 0; i < res; i++) { pts[2 * (j * res + i)] = xs[i]; pts[2 * (j * res + i) + 1] = ys[j]; }
-  const acts = layerActivations(model, layers, pts, res * res);
+  const acts = layerActivations(model, layers, Float32Array.from(gridPoints(xs, ys)), res * res);
   const cols = Math.max(...acts.map((a) => a.units)) + 1; // +1: the data, in the first column
   const rows = layers.length;
   const gap = 0.012;
@@ -54,16 +53,14 @@ export function unitGridFigure(model: tf.LayersModel, X: ArrayLike<number>, y: A
     const ax0 = addAxis(r, 0);
     for (const t of pointTraces(X, y)) data.push({ ...t, ...ax0, marker: { ...(t.marker as object), size: 3, line: { width: 0 } } });
     annotations.push({ text: name, xref: "paper", yref: "paper", x: 0, y: 1 - r / rows - gap, xanchor: "left", yanchor: "bottom", showarrow: false, font: { size: 11 } });
-    for (let u = 0; u < a.units; u++) {
-      const z: number[][] = [];
-      for (let j = 0; j < res; j++) z.push(Array.from({ length: res }, (_, i) => a.values[(j * res + i) * a.units + u]));
+    unitPlanes(a.values, a.units, res, res).forEach((z, u) => {
       let lo = Infinity, hi = -Infinity;
       for (const row of z) for (const v of row) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       // Each unit on its own colour range, symmetric around 0, as the Playground draws them (orange < 0 < blue).
       const m = Math.max(Math.abs(lo), Math.abs(hi), 1e-9);
       data.push({ type: "heatmap", x: xs, y: ys, z, zmin: -m, zmax: m, showscale: false, hoverinfo: "skip",
         colorscale: [[0, "#e8820c"], [0.5, "#ffffff"], [1, "#0877bd"]], ...addAxis(r, u + 1) });
-    }
+    });
   });
   return { data, layout };
 }
