@@ -77,8 +77,7 @@ export class SGDTimeDecay extends tf.Optimizer {
           value.assign(tf.sub(value, tf.mul(lr, grad)));
           return;
         }
-        let v = this.velocities[i];
-        if (!v) v = this.velocities[i] = tf.variable(tf.zerosLike(value), false, `${name}/velocity`);
+        const v = this.velocity(i, value);
         const vNew = tf.sub(tf.mul(mu, v), tf.mul(lr, grad));
         v.assign(vNew);
         const step = this.nesterov ? tf.sub(tf.mul(mu, vNew), tf.mul(lr, grad)) : vNew;
@@ -86,6 +85,14 @@ export class SGDTimeDecay extends tf.Optimizer {
       });
     });
     this.incrementIterations();
+  }
+
+  /**
+   * The velocity of the i-th variable (in the order applyGradients gets them), made on first use.
+   * trainModel's one-pass update on wasm (src/wasm/fused-update.ts) keeps it in the same place.
+   */
+  velocity(i: number, value: tf.Variable): tf.Variable {
+    return (this.velocities[i] ??= tf.tidy(() => tf.variable(tf.zerosLike(value), false, `${value.name}/velocity`)));
   }
 
   dispose(): void {

@@ -4,8 +4,9 @@
  *
  * tfjs's optimizers update each variable with a chain of small kernels
  * (Momentum: 4 per variable; Adam: 14, plus scalar uploads), each a full
- * engine call. For tf.train.sgd, tf.train.momentum and tf.train.adam, exactly
- * (not subclasses), `fusedUpdate` does the same arithmetic in one loop per
+ * engine call. For tf.train.sgd, tf.train.momentum, tf.train.adam and lab 07's
+ * sgdTimeDecay (src/keras-sgd.ts), exactly (not subclasses), `fusedUpdate`
+ * does the same arithmetic in one loop per
  * variable and keeps the optimizer's own state (its accumulator variables,
  * named as tfjs names them, Adam's β powers, the iteration count) so that
  * switching between this and `optimizer.applyGradients` changes nothing.
@@ -22,6 +23,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "./heap";
 import { activeNativeBlas } from "./index";
 import { heapOf, offset } from "./native";
+import { SGDTimeDecay } from "../keras-sgd";
 
 type Slot = { originalName: string; variable: tf.Variable };
 interface Internals {
@@ -33,7 +35,7 @@ interface Internals {
 }
 
 const KINDS = [
-  ["sgd", tf.SGDOptimizer], ["momentum", tf.MomentumOptimizer], ["adam", tf.AdamOptimizer],
+  ["sgd", tf.SGDOptimizer], ["momentum", tf.MomentumOptimizer], ["adam", tf.AdamOptimizer], ["keras-sgd", SGDTimeDecay],
 ] as const;
 type Kind = (typeof KINDS)[number][0];
 
@@ -140,6 +142,28 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
         const a = mom * acc[j] + g[j];
         acc[j] = a;
         nw[j] = w[j] + -lr * (nesterov ? g[j] + a * mom : a);
+      }
+    });
+    assignAll(vs, out);
+  } else if (kind === "keras-sgd") {
+    // Keras's velocity form, v ← μv − η_t g, w ← w + v (Nesterov: w + μv − η_t g). The native
+    // update has no mode for it, and one pass in JavaScript costs little beside the step's products.
+    const k = optimizer as SGDTimeDecay;
+    const rate = k.currentLearningRate(), mu = k.momentum, nesterov = k.nesterov;
+    const vels = mu === 0 ? [] : variables.map((v, i) => k.velocity(i, v));
+    own(backend, vels);
+    const out = fresh(backend, vs);
+    idx.forEach((i, n) => {
+      const w = view(backend, variables[i]), nw = view(backend, out[n]), g = view(backend, grads[i]!);
+      if (mu === 0) {
+        for (let j = 0; j < w.length; j++) nw[j] = w[j] - rate * g[j];
+        return;
+      }
+      const v = view(backend, vels[i]);
+      for (let j = 0; j < w.length; j++) {
+        const vn = mu * v[j] - rate * g[j];
+        v[j] = vn;
+        nw[j] = w[j] + (nesterov ? mu * vn - rate * g[j] : vn);
       }
     });
     assignAll(vs, out);

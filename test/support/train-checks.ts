@@ -3,6 +3,7 @@
 // test/unit/native-kernels.test.ts with the native addon.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { sgdTimeDecay } from "../../src/keras-sgd";
 import { Rng } from "../../src/random";
 import { trainModel, type ClassificationData } from "../../src/train";
 import { fusedKind, fusedUpdate } from "../../src/wasm/fused-update";
@@ -28,6 +29,10 @@ export async function checkFusedUpdates(): Promise<void> {
     ["momentum", () => tf.train.momentum(0.05, 0.9)],
     ["nesterov", () => tf.train.momentum(0.05, 0.8, true)],
     ["adam", () => tf.train.adam(0.01, 0.85, 0.99)],
+    // Lab 07's Keras SGD: the decay must change the rate between the steps (a large decay, on purpose).
+    ["keras-sgd", () => sgdTimeDecay({ learningRate: 0.05, decay: 0.3, momentum: 0.9 })],
+    ["keras-sgd nesterov", () => sgdTimeDecay({ learningRate: 0.05, decay: 0.3, momentum: 0.8, nesterov: true })],
+    ["keras-sgd plain", () => sgdTimeDecay({ learningRate: 0.1, decay: 0.5 })],
   ];
   const shapes = [[7, 5], [5], [3, 2, 4]];
   const init = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1)));
@@ -36,7 +41,7 @@ export async function checkFusedUpdates(): Promise<void> {
     const results: Float32Array[][] = [];
     for (const useFused of [false, true]) {
       const o = opt();
-      assert.equal(fusedKind(o), name === "nesterov" ? "momentum" : name);
+      assert.equal(fusedKind(o), name === "nesterov" ? "momentum" : name.split(" ")[0]);
       const vars = init.map((w, i) => tf.variable(tf.tensor(w, shapes[i])));
       const keepAlive = tf.clone(vars[0]); // shares the buffer: the fused path must not write through it
       const products: Float32Array[] = [];

@@ -202,6 +202,6 @@ test("a learning-rate schedule is applied per epoch (SGD and Adam)", async () =>
   model.dispose();
 });
 
-test("fused optimizer updates on wasm match tfjs's applyGradients (SGD, momentum, Nesterov, Adam): weights, slots, products", checkFusedUpdates);
+test("fused optimizer updates on wasm match the optimizers' own applyGradients (SGD, momentum, Nesterov, Adam, Keras SGD with decay): weights, slots, products", checkFusedUpdates);
 
 test("the dense step (no tape) trains as the tfjs step does, and leaks neither tensors nor heap buffers", () => checkDenseStep(blobs(300, 41)));
