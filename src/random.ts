@@ -21,6 +21,27 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /**
+   * n draws of a Bernoulli(p) mask: `value` with probability p, else 0 (the same stream as
+   * n calls of next(), compared with p), in one loop with the state in a local: dropout
+   * draws a mask for every unit of its layer at every training step.
+   */
+  bernoulliMask(n: number, p: number, value = 1): Float32Array {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`Rng.bernoulliMask: n must be a whole number ≥ 0, got ${n}`);
+    if (!(p >= 0 && p <= 1)) throw new Error(`Rng.bernoulliMask: p must be in [0, 1], got ${p}`);
+    const out = new Float32Array(n);
+    const threshold = p * 4294967296;
+    let state = this.state;
+    for (let i = 0; i < n; i++) {
+      let t = (state = (state + 0x6d2b79f5) >>> 0);
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      if ((t ^ (t >>> 14)) >>> 0 < threshold) out[i] = value;
+    }
+    this.state = state;
+    return out;
+  }
+
   /** Uniform float in [lo, hi). */
   uniform(lo = 0, hi = 1): number {
     return lo + (hi - lo) * this.next();

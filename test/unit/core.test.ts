@@ -22,6 +22,19 @@ test("Rng is deterministic per seed and roughly uniform/normal", () => {
   assert.throws(() => r.int(0), /positive integer/);
 });
 
+test("Rng.bernoulliMask is the stream of next() compared with p, and continues it; bad n or p is refused", () => {
+  const a = new Rng(9), b = new Rng(9);
+  const mask = a.bernoulliMask(1001, 0.7, 2.5);
+  mask.forEach((v, i) => assert.equal(v, b.next() < 0.7 ? 2.5 : 0, `unit ${i}`));
+  assert.equal(a.next(), b.next(), "the generator goes on where the mask stopped");
+  const ones = new Rng(1).bernoulliMask(50000, 0.3).reduce((s, v) => s + v, 0);
+  assert.ok(Math.abs(ones / 50000 - 0.3) < 0.01, `share kept ${ones / 50000}`);
+  assert.deepEqual([...new Rng(1).bernoulliMask(4, 0)], [0, 0, 0, 0]);
+  assert.deepEqual([...new Rng(1).bernoulliMask(4, 1)], [1, 1, 1, 1]);
+  assert.throws(() => a.bernoulliMask(-1, 0.5), /n must be a whole number/);
+  assert.throws(() => a.bernoulliMask(3, 1.5), /p must be in \[0, 1\]/);
+});
+
 test("fast mode follows LABS_FAST", () => {
   const old = process.env.LABS_FAST;
   process.env.LABS_FAST = "1";
