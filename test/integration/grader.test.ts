@@ -5,6 +5,9 @@
 //   plus files that are not notebooks: the honest grades come out exact, no attacker scores more than
 //   its honest work, nothing outside the sandboxes changes (the course tree and the submissions are
 //   hashed before and after), results are not rewritten later, and no process is left behind;
+// - a memory bomb (Buffers, outside the JS heap) and a fork bomb, graded with low --memory-mb and --max-pids
+//   beside an honest submission: the first is killed at the limit, the second starts fewer processes than
+//   the limit, the honest one gets its exact grade (where the grader has a cgroup; as root it must);
 // - bad options are refused in one line; --submission-timeout ends a submission and its sandbox;
 // - every reference lab grades 100% and every student copy 0%, each exercise failing as
 //   "not implemented" (fast mode, two submissions at a time).
@@ -17,7 +20,7 @@ import * as path from "node:path";
 import * as os from "node:os";
 import { checksum, manualPlaceholder, sourceOf, stubSolution } from "../../scripts/student";
 import { EXPECTED, makeFixtures } from "../fixtures/grading/make-fixtures";
-import { ATTACKERS, HONEST, MARKER, makeAttacks } from "../fixtures/grading/attacks";
+import { ATTACKERS, HONEST, MARKER, RESOURCE_ATTACKS, RESOURCE_LIMITS, makeAttacks, makeResourceAttacks } from "../fixtures/grading/attacks";
 import * as crypto from "node:crypto";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -27,7 +30,7 @@ const studentDir = path.join(tmp, "student");
 const RUN = `grader-test-${process.pid}-${Date.now()}`;
 
 interface Exercise { id: string; passed: boolean; status: string; points: number; max_points: number; message: string | null; flags: string[]; graded_by: string; check: { passed: boolean; status: string; message: string | null }; hidden?: { passed: number; total: number } }
-interface Result { submission: string; status: string; lab: string | null; score: number; max_score: number; exercises: Exercise[]; flags: string[]; restarts: number; error: string | null; seconds: number; sandbox?: string; graded_by?: string }
+interface Result { submission: string; status: string; lab: string | null; score: number; max_score: number; exercises: Exercise[]; flags: string[]; restarts: number; error: string | null; seconds: number; sandbox?: string; graded_by?: string; limits?: string; peak_memory_mb?: number | null }
 
 function alive(pid: number): boolean {
   try { process.kill(pid, 0); } catch { return false; }
@@ -35,9 +38,9 @@ function alive(pid: number): boolean {
   return !/^\d+ \(.*\) Z/.test(stat);
 }
 
-function grade(files: string[], extra: string[]): { status: number | null; results: Result[]; stderr: string; seconds: number } {
+function grade(files: string[], extra: string[], out = path.join(tmp, "graded")): { status: number | null; results: Result[]; stderr: string; seconds: number } {
   const t0 = Date.now();
-  const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "grade", ...files, "--json", "--out", path.join(tmp, "graded"), ...extra], {
+  const run = spawnSync("bash", [path.join(repo, "scripts", "launch.sh"), "grade", ...files, "--json", "--out", out, ...extra], {
     encoding: "utf8", env: { ...process.env, LABS_FAST: "1", NNLABS_GRADE_RUN: RUN, TMPDIR: tmp }, maxBuffer: 64 << 20,
   });
   const seconds = (Date.now() - t0) / 1000;
@@ -278,6 +281,38 @@ test("bad options are refused in one line before anything runs", () => {
     assert.match(run.stderr, reason);
     assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
   }
+});
+
+test("a memory bomb and a fork bomb are stopped at --memory-mb and --max-pids; the submission graded beside them gets its exact grade", (t) => {
+  const dir = path.join(tmp, "resource");
+  const files = makeResourceAttacks(dir);
+  const out = path.join(tmp, "graded-resource");
+  const { results } = grade(files, ["--jobs", "3", "--timeout", "60", "--memory-mb", String(RESOURCE_LIMITS.memoryMb), "--max-pids", String(RESOURCE_LIMITS.maxPids)], out);
+  const by = Object.fromEntries(results.map((r) => [path.basename(r.submission, ".ipynb"), r]));
+  for (const r of results) console.log(`  ${path.basename(r.submission)}: ${r.status} ${r.score}/${r.max_score} (${r.sandbox}, limits ${r.limits}, peak ${r.peak_memory_mb} MB) ${r.error ?? ""}`);
+  assert.deepEqual(survivors(), [], "processes started by the fork bomb outlived the grader");
+  assert.equal(by["honest-all"].status, "graded", describe(by["honest-all"]));
+  assert.equal(by["honest-all"].score, HONEST["honest-all"].score, describe(by["honest-all"]));
+  const limits = by["resource-memory-bomb"].limits ?? "";
+  if (!limits.startsWith("cgroup")) {
+    // Without a cgroup nothing bounds memory outside the heap, nor processes under bwrap: say so, and fail where one is expected.
+    if (process.getuid?.() === 0) assert.fail(`graded as root without a cgroup (limits: ${limits}): the memory and process limits are not enforced here`);
+    t.skip(`no cgroup for the grader here (limits: ${limits}); --memory-mb and --max-pids are not enforced`);
+    return;
+  }
+  const bomb = by["resource-memory-bomb"];
+  assert.equal(bomb.status, "error", `${RESOURCE_ATTACKS["memory-bomb"].note}: ${describe(bomb)}`);
+  assert.match(bomb.error ?? "", new RegExp(`more than ${RESOURCE_LIMITS.memoryMb} MB of memory`), describe(bomb));
+  assert.equal(bomb.score, 0);
+  assert.ok((bomb.peak_memory_mb ?? Infinity) <= RESOURCE_LIMITS.memoryMb + 1, `peak ${bomb.peak_memory_mb} MB`);
+  const forks = by["resource-fork-bomb"];
+  assert.ok(forks.score <= HONEST["honest-all"].score, describe(forks));
+  const copy = fs.readdirSync(out).find((f) => f.endsWith("resource-fork-bomb.ipynb"));
+  assert.ok(copy, "no graded copy of the fork bomb");
+  const said = /started (\d+) of 1000 processes/.exec(fs.readFileSync(path.join(out, copy!), "utf8"));
+  assert.ok(said, `the fork bomb's cell printed no count: ${describe(forks)}`);
+  console.log(`  the fork bomb started ${said![1]} of 1000 processes under --max-pids ${RESOURCE_LIMITS.maxPids}`);
+  assert.ok(Number(said![1]) < RESOURCE_LIMITS.maxPids, `${said![1]} processes started under --max-pids ${RESOURCE_LIMITS.maxPids}`);
 });
 
 test("a submission that outlives --submission-timeout is stopped, kernel included", () => {
