@@ -181,6 +181,40 @@ interface LabRun {
   seconds: number;
 }
 
+const CELL_TIMEOUT_MS = 300_000;
+
+/** `p`, or an error saying `what` once `ms` have passed (a lost reply must fail the test, not hang it). */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Waits until the kernel's websocket has stayed open for 2 s and a kernel_info round trip has worked.
+ * The classic Notebook server behind JupyterHub closes a new kernel websocket right after it opens
+ * ("Connection lost, reconnecting in 0 seconds"), and a request that went out on that first socket
+ * can be lost with it: in one CI trial, a user's first cell never got its reply.
+ */
+async function stableConnection(kernel: { connectionStatus: string; requestKernelInfo(): Promise<unknown> }, who: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let since = 0;
+  for (;;) {
+    if (kernel.connectionStatus !== "connected") since = 0;
+    else if (!since) since = Date.now();
+    if (since && Date.now() - since >= 2000) {
+      await within(kernel.requestKernelInfo(), 30_000, `${who}: no kernel_info_reply within 30 s`);
+      if (kernel.connectionStatus === "connected") return;
+      since = 0;
+    }
+    if (Date.now() > deadline) throw new Error(`${who}: the kernel's websocket did not stay open for 2 s within 60 s (status ${kernel.connectionStatus})`);
+    await sleep(100);
+  }
+}
+
 /** Runs every code cell of a lab in `user`'s copy (~/notebooks/<lab>.ipynb), in order, through their server. */
 async function runLab(user: string, token: string, lab: string, onKernel?: (kernelId: string) => void): Promise<LabRun> {
   const nb = JSON.parse(fs.readFileSync(path.join(root, "home", user, "notebooks", `${lab}.ipynb`), "utf8"));
@@ -197,11 +231,12 @@ async function runLab(user: string, token: string, lab: string, onKernel?: (kern
     session = await sessions.startNew({ path: `notebooks/${lab}.ipynb`, type: "notebook", name: lab, kernel: { name: "tslab" } });
     const kernel = session.kernel!;
     onKernel?.(kernel.id);
+    await stableConnection(kernel, `${user}'s ${lab}`);
     const exec = async (code: string) => {
       const outputs: KernelMessage.IIOPubMessage[] = [];
       const future = kernel.requestExecute({ code, stop_on_error: true });
       future.onIOPub = (m) => void outputs.push(m);
-      const reply = await future.done;
+      const reply = await within(future.done, CELL_TIMEOUT_MS, `${user}'s ${lab}: no execute_reply within ${CELL_TIMEOUT_MS / 1000} s for\n${code.slice(0, 200)}`);
       return { status: reply.content.status, outputs };
     };
     const where = await exec("process.cwd()");
