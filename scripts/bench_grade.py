@@ -52,7 +52,7 @@ def make_submissions(labs, per_lab, out):
     files, kinds = [], {}
     for lab in labs:
         ref = json.load(open(os.path.join(REPO, "notebooks", f"{lab}.ipynb"), encoding="utf-8"))
-        copy = json.load(open(os.path.join(student, f"{lab}.ipynb"), encoding="utf-8"))
+        copy = json.load(open(os.path.join(student, "notebooks", f"{lab}.ipynb"), encoding="utf-8"))  # the release layout of npm run student
         solution = {c["id"]: c["source"] for c in ref["cells"] if (c.get("metadata", {}).get("course") or {}).get("exercise")}
         ids = [c["id"] for c in copy["cells"] if c["id"] in solution]
         variants = {"solved": ids, "partial": ids[: max(1, len(ids) // 2)], "empty": []}
