@@ -5,6 +5,13 @@
  * mulberry32: a 32-bit generator, tiny and good enough for shuffles and
  * initial weights; not for cryptography.
  */
+/** mulberry32's output for an already advanced state: a 32-bit unsigned integer. */
+function mix(state: number): number {
+  let t = Math.imul(state ^ (state >>> 15), state | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
 export class Rng {
   private state: number;
 
@@ -15,10 +22,8 @@ export class Rng {
 
   /** Uniform float in [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    return mix(this.state) / 4294967296;
   }
 
   /**
@@ -33,10 +38,8 @@ export class Rng {
     const threshold = p * 4294967296;
     let state = this.state;
     for (let i = 0; i < n; i++) {
-      let t = (state = (state + 0x6d2b79f5) >>> 0);
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      if ((t ^ (t >>> 14)) >>> 0 < threshold) out[i] = value;
+      state = (state + 0x6d2b79f5) >>> 0;
+      if (mix(state) < threshold) out[i] = value;
     }
     this.state = state;
     return out;
