@@ -11,7 +11,7 @@
  * backend's BatchMatMul kernel (OpenBLAS where the addon is built, XNNPACK
  * otherwise), bias, activations and their derivatives, softmax and the loss
  * in loops over the heap (in the native addon where it is installed,
- * else in JavaScript), then the optimizer's fused update. The
+ * else in WebAssembly SIMD, ./loops.wat), then the optimizer's fused update. The
  * loss is Keras's (probabilities clipped to [ε, 1 − ε], rows whose label's
  * probability is clipped pass no gradient, as through tfjs's clip). Results
  * agree with the tfjs step up to float rounding (test/unit/train.test.ts).
@@ -22,6 +22,7 @@ import { free, type WasmBackend } from "./heap";
 import { fusedKind, fusedUpdate } from "./fused-update";
 import { activeNativeBlas } from "./index";
 import { ACT, heapOf, offset } from "./native";
+import { ACT_GRAD, loopsFor } from "./loops";
 
 type Act = "relu" | "linear" | "sigmoid" | "tanh" | "softmax";
 interface DenseLayer { kernel: tf.Variable; bias?: tf.Variable; act: Act; units: number }
@@ -67,6 +68,7 @@ export function denseStep(optimizer: tf.Optimizer, variables: tf.Variable[], lay
   const blas = activeNativeBlas();
   if (blas) return nativeDenseStep(blas, backend, optimizer, variables, layers, x, labels);
   const n = x.shape[0];
+  const loops = loopsFor(backend);
   const scratch: tf.TensorInfo[] = [];
   try {
     // Forward: acts[l] = act(acts[l−1] · W + b); the last holds the logits, then the probabilities.
@@ -74,14 +76,12 @@ export function denseStep(optimizer: tf.Optimizer, variables: tf.Variable[], lay
     for (const layer of layers) {
       const z = product(backend, acts[acts.length - 1], layer.kernel, false, false);
       scratch.push(z);
-      const zv = view(backend, z), u = layer.units;
-      const bv = layer.bias ? view(backend, layer.bias) : undefined;
-      for (let r = 0; r < n; r++) {
-        const o = r * u;
-        if (bv) for (let j = 0; j < u; j++) zv[o + j] += bv[j];
-        if (layer.act === "relu") for (let j = 0; j < u; j++) zv[o + j] = zv[o + j] > 0 ? zv[o + j] : 0;
-        else if (layer.act === "sigmoid") for (let j = 0; j < u; j++) zv[o + j] = 1 / (1 + Math.exp(-zv[o + j]));
-        else if (layer.act === "tanh") for (let j = 0; j < u; j++) zv[o + j] = Math.tanh(zv[o + j]);
+      loops.biasRelu(offset(backend, z), layer.bias ? offset(backend, layer.bias) : 0, n, layer.units, layer.bias ? 1 : 0, layer.act === "relu" ? 1 : 0);
+      if (layer.act === "sigmoid" || layer.act === "tanh") {
+        // Math.exp and Math.tanh have no WebAssembly instruction; these layers are rare in the recipes.
+        const zv = view(backend, z);
+        if (layer.act === "sigmoid") for (let i = 0; i < zv.length; i++) zv[i] = 1 / (1 + Math.exp(-zv[i]));
+        else for (let i = 0; i < zv.length; i++) zv[i] = Math.tanh(zv[i]);
       }
       acts.push(z);
     }
@@ -114,19 +114,14 @@ export function denseStep(optimizer: tf.Optimizer, variables: tf.Variable[], lay
       if (layer.bias) {
         const db = backend.makeOutput([u], "float32");
         scratch.push(db);
-        const dbv = view(backend, db).fill(0), dzv = view(backend, dz);
-        for (let r = 0; r < n; r++) for (let j = 0; j < u; j++) dbv[j] += dzv[r * u + j];
+        loops.sumRows(offset(backend, dz), n, u, offset(backend, db));
         grads.set(layer.bias, db);
       }
       if (l === 0) break;
       const da = product(backend, dz, layer.kernel, false, true);
       scratch.push(da);
-      const dav = view(backend, da), av = view(backend, acts[l]), prev = layers[l - 1].act;
-      for (let i = 0; i < dav.length; i++) {
-        if (prev === "relu") dav[i] = av[i] > 0 ? dav[i] : 0;
-        else if (prev === "sigmoid") dav[i] *= av[i] * (1 - av[i]);
-        else if (prev === "tanh") dav[i] *= 1 - av[i] * av[i];
-      }
+      const prev = layers[l - 1].act;
+      if (prev !== "linear") loops.actGrad(n * layer.kernel.shape[0], offset(backend, da), offset(backend, acts[l]), ACT_GRAD[prev as keyof typeof ACT_GRAD]);
       dz = da;
     }
     fusedUpdate(optimizer, variables, variables.map((v) => grads.get(v)!));

@@ -16,13 +16,15 @@
  * matMul and convolution cache XNNPACK's packed weights by tensor id, and a
  * weight changed in place would be multiplied stale.
  * The loops run in the native addon where it is installed, else in
- * JavaScript. Results agree with tfjs's up to float rounding
+ * WebAssembly SIMD on the backend's heap (./loops.wat; Keras's SGD always
+ * there). Results agree with tfjs's up to float rounding
  * (test/unit/train.test.ts, test/unit/native-kernels.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "./heap";
 import { activeNativeBlas } from "./index";
 import { heapOf, offset } from "./native";
+import { loopsFor } from "./loops";
 import { SGDTimeDecay } from "../keras-sgd";
 
 type Slot = { originalName: string; variable: tf.Variable };
@@ -115,15 +117,11 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     if (blas) {
       idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 2, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
         offset(backend, firsts[i]), offset(backend, seconds[i]), lr, b1, b2, eps, c1, c2));
-    } else idx.forEach((i, k) => {
-      const w = view(backend, variables[i]), nw = view(backend, out[k]), m = view(backend, firsts[i]), s = view(backend, seconds[i]), g = view(backend, grads[i]!);
-      for (let j = 0; j < w.length; j++) {
-        const mj = m[j] * b1 + g[j] * (1 - b1), sj = s[j] * b2 + g[j] * g[j] * (1 - b2);
-        m[j] = mj;
-        s[j] = sj;
-        nw[j] = w[j] + -lr * ((mj / c1) / (Math.sqrt(sj / c2) + eps));
-      }
-    });
+    } else {
+      const loops = loopsFor(backend);
+      idx.forEach((i, k) => loops.adam(out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
+        offset(backend, firsts[i]), offset(backend, seconds[i]), lr, b1, b2, 1 - b1, 1 - b2, eps, c1, c2));
+    }
     a1[0] *= b1;
     a2[0] *= b2;
     assignAll(vs, out);
@@ -136,45 +134,35 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     if (blas) {
       idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 1, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
         offset(backend, accs[i]), -1, lr, mom, nesterov ? 1 : 0, 0, 0, 0));
-    } else idx.forEach((i, k) => {
-      const w = view(backend, variables[i]), nw = view(backend, out[k]), acc = view(backend, accs[i]), g = view(backend, grads[i]!);
-      for (let j = 0; j < w.length; j++) {
-        const a = mom * acc[j] + g[j];
-        acc[j] = a;
-        nw[j] = w[j] + -lr * (nesterov ? g[j] + a * mom : a);
-      }
-    });
+    } else {
+      const loops = loopsFor(backend);
+      idx.forEach((i, k) => loops.momentum(out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
+        offset(backend, accs[i]), lr, mom, nesterov ? 1 : 0));
+    }
     assignAll(vs, out);
   } else if (kind === "keras-sgd") {
-    // Keras's velocity form, v ← μv − η_t g, w ← w + v (Nesterov: w + μv − η_t g). The native
-    // update has no mode for it, and one pass in JavaScript costs little beside the step's products.
+    // Keras's velocity form, v ← μv − η_t g, w ← w + v (Nesterov: w + μv − η_t g); the native
+    // update has no mode for it. With μ = 0 it is plain SGD at rate η_t.
     const k = optimizer as SGDTimeDecay;
     const rate = k.currentLearningRate(), mu = k.momentum, nesterov = k.nesterov;
     const vels = mu === 0 ? [] : variables.map((v, i) => k.velocity(i, v));
     own(backend, vels);
     const out = fresh(backend, vs);
+    const loops = loopsFor(backend);
     idx.forEach((i, n) => {
-      const w = view(backend, variables[i]), nw = view(backend, out[n]), g = view(backend, grads[i]!);
-      if (mu === 0) {
-        for (let j = 0; j < w.length; j++) nw[j] = w[j] - rate * g[j];
-        return;
-      }
-      const v = view(backend, vels[i]);
-      for (let j = 0; j < w.length; j++) {
-        const vn = mu * v[j] - rate * g[j];
-        v[j] = vn;
-        nw[j] = w[j] + (nesterov ? mu * vn - rate * g[j] : vn);
-      }
+      const w = offset(backend, variables[i]), nw = offset(backend, out[n]), g = offset(backend, grads[i]!);
+      if (mu === 0) loops.sgd(out[n].size, w, nw, g, rate);
+      else loops.kerasSgd(out[n].size, w, nw, g, offset(backend, vels[i]), rate, mu, nesterov ? 1 : 0);
     });
     assignAll(vs, out);
   } else {
     const out = fresh(backend, vs);
     if (blas) {
       idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 0, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!), -1, -1, lr, 0, 0, 0, 0, 0));
-    } else idx.forEach((i, k) => {
-      const w = view(backend, variables[i]), nw = view(backend, out[k]), g = view(backend, grads[i]!);
-      for (let j = 0; j < w.length; j++) nw[j] = w[j] + -lr * g[j];
-    });
+    } else {
+      const loops = loopsFor(backend);
+      idx.forEach((i, k) => loops.sgd(out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!), lr));
+    }
     assignAll(vs, out);
   }
   o.incrementIterations();
