@@ -49,7 +49,7 @@ export function loopsFor(backend: WasmBackend): Loops {
   let loops = instances.get(memory);
   if (!loops) {
     bytes ??= fs.readFileSync(loopsBinaryPath());
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as unknown as BufferSource), { env: { memory } });
     loops = instance.exports as unknown as Loops;
     instances.set(memory, loops);
   }
