@@ -105,6 +105,7 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
   const idx = variables.map((_, i) => i).filter((i) => grads[i]); // no gradient: tfjs leaves the variable alone too
   const vs = idx.map((i) => variables[i]);
   const blas = activeNativeBlas();
+  const loops = loopsFor(backend);
   if (kind === "adam") {
     // Slots first: creating one may grow the heap, which detaches earlier views.
     variables.forEach((v, i) => { slot((o.accumulatedFirstMoment ??= []), i, v, "m"); slot((o.accumulatedSecondMoment ??= []), i, v, "v"); });
@@ -118,7 +119,6 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
       idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 2, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
         offset(backend, firsts[i]), offset(backend, seconds[i]), lr, b1, b2, eps, c1, c2));
     } else {
-      const loops = loopsFor(backend);
       idx.forEach((i, k) => loops.adam(out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
         offset(backend, firsts[i]), offset(backend, seconds[i]), lr, b1, b2, 1 - b1, 1 - b2, eps, c1, c2));
     }
@@ -135,7 +135,6 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
       idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 1, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
         offset(backend, accs[i]), -1, lr, mom, nesterov ? 1 : 0, 0, 0, 0));
     } else {
-      const loops = loopsFor(backend);
       idx.forEach((i, k) => loops.momentum(out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!),
         offset(backend, accs[i]), lr, mom, nesterov ? 1 : 0));
     }
@@ -148,7 +147,6 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     const vels = mu === 0 ? [] : variables.map((v, i) => k.velocity(i, v));
     own(backend, vels);
     const out = fresh(backend, vs);
-    const loops = loopsFor(backend);
     idx.forEach((i, n) => {
       const w = offset(backend, variables[i]), nw = offset(backend, out[n]), g = offset(backend, grads[i]!);
       if (mu === 0) loops.sgd(out[n].size, w, nw, g, rate);
@@ -160,7 +158,6 @@ export function fusedUpdate(optimizer: tf.Optimizer, variables: tf.Variable[], g
     if (blas) {
       idx.forEach((i, k) => blas.optimizerUpdate(heapOf(backend), 0, out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!), -1, -1, lr, 0, 0, 0, 0, 0));
     } else {
-      const loops = loopsFor(backend);
       idx.forEach((i, k) => loops.sgd(out[k].size, offset(backend, variables[i]), offset(backend, out[k]), offset(backend, grads[i]!), lr));
     }
     assignAll(vs, out);
