@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <node_api.h>
+#include <pthread.h>
 
 #ifdef __APPLE__
 #include <Accelerate/Accelerate.h>
@@ -50,6 +51,54 @@ static void sgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int64_t M, i
   if (single) blas_set_threads(1);
   cblas_sgemm(CblasRowMajor, ta, tb, (int)M, (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
   if (single) blas_set_threads(max_threads);
+}
+
+/*
+ * Convolutions split their images over the threads themselves, each thread
+ * running im2col (or col2im) and a one-thread GEMM on its share. Letting
+ * OpenBLAS thread each chunk's GEMM instead left the im2col serial and the
+ * chunks' GEMMs too small to split well: two threads then ran no faster than one.
+ */
+typedef void (*RangeFn)(void *ctx, int64_t lo, int64_t hi, int part);
+typedef struct { RangeFn fn; void *ctx; int64_t lo, hi; int part; } Range;
+
+static void *run_range(void *p) {
+  Range *r = (Range *)p;
+  r->fn(r->ctx, r->lo, r->hi, r->part);
+  return NULL;
+}
+
+#define MAX_PARTS 64
+/* How many parts to split `items` items of `macs` multiply-adds in all into: one below THREADED_MACS. */
+static int parts_for(int64_t items, double macs) {
+  if (max_threads < 0) max_threads = blas_threads();
+  int t = max_threads < 1 ? 1 : (max_threads > MAX_PARTS ? MAX_PARTS : max_threads);
+  if (macs < THREADED_MACS) t = 1;
+  return items < t ? (int)items : t;
+}
+
+/* fn(ctx, lo, hi, part) over `parts` contiguous shares of [0, n), in parallel; returns 0 if a thread could not start. */
+static void parallel_for(int64_t n, int parts, RangeFn fn, void *ctx) {
+  Range r[MAX_PARTS];
+  pthread_t th[MAX_PARTS];
+  int started[MAX_PARTS] = {0};
+  if (parts > 1) blas_set_threads(1);
+  for (int p = 0; p < parts; p++) {
+    r[p] = (Range){fn, ctx, n * p / parts, n * (p + 1) / parts, p};
+    if (p > 0) started[p] = pthread_create(&th[p], NULL, run_range, &r[p]) == 0;
+  }
+  run_range(&r[0]);
+  for (int p = 1; p < parts; p++) {
+    if (started[p]) pthread_join(th[p], NULL);
+    else run_range(&r[p]); /* no thread: do its share here */
+  }
+  if (parts > 1) blas_set_threads(max_threads);
+}
+
+/* A GEMM on the calling thread only, for the shares of parallel_for (which set OpenBLAS to one thread). */
+static void sgemm_here(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t K,
+                       const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta, tb, (int)M, (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
 }
 
 #define MAX_ARGS 24
@@ -258,12 +307,77 @@ static void col2im(const Geom *g, const float *cols, int64_t n0, int64_t nc, flo
   }
 }
 
-static float *scratch(Call *c, const Geom *g, int64_t chunk) {
-  if (is_pointwise(g)) return NULL;
-  float *cols = (float *)malloc(sizeof(float) * chunk * g->OH * g->OW * g->fh * g->fw * g->Cin);
-  if (!cols) fail(c, "labs_blas: out of memory for the im2col scratch");
-  return cols;
+/* One convolution call's operands, shared by the threads that split its images. */
+typedef struct {
+  const Geom *g;
+  const float *x, *w, *dy, *bias;
+  float *y, *dw, *dx;
+  float **partial; /* backprop filter: each part's own sum (part 0's is dw itself) */
+  int act;
+  float alpha;
+  int oom;
+} Conv;
+
+static float *scratch_for(const Geom *g, int64_t chunk) {
+  return (float *)malloc(sizeof(float) * chunk * g->OH * g->OW * g->fh * g->fw * g->Cin);
 }
+
+/* Each part's images, in chunks: cols = im2col, then the chunk's GEMM. */
+static void conv_fwd_range(void *p, int64_t lo, int64_t hi, int part) {
+  Conv *cv = (Conv *)p;
+  const Geom *g = cv->g;
+  (void)part;
+  const int64_t K = g->fh * g->fw * g->Cin, per = g->OH * g->OW, chunk = chunk_images(g);
+  float *cols = is_pointwise(g) ? NULL : scratch_for(g, chunk);
+  if (!cols && !is_pointwise(g)) { cv->oom = 1; return; }
+  for (int64_t n0 = lo; n0 < hi; n0 += chunk) {
+    int64_t nc = hi - n0 < chunk ? hi - n0 : chunk;
+    const float *a = cols ? cols : cv->x + n0 * per * g->Cin;
+    if (cols) im2col(g, cv->x, n0, nc, cols);
+    float *out = cv->y + n0 * per * g->Cout;
+    sgemm_here(CblasNoTrans, CblasNoTrans, nc * per, g->Cout, K, a, K, cv->w, g->Cout, 0.0f, out, g->Cout);
+    if (cv->bias || cv->act != ACT_LINEAR) bias_act(out, nc * per, g->Cout, cv->bias, cv->act, cv->alpha);
+  }
+  free(cols);
+}
+
+/* Each part sums colsᵀ · dy over its images into its own partial. */
+static void conv_filter_range(void *p, int64_t lo, int64_t hi, int part) {
+  Conv *cv = (Conv *)p;
+  const Geom *g = cv->g;
+  const int64_t K = g->fh * g->fw * g->Cin, per = g->OH * g->OW, chunk = chunk_images(g);
+  float *acc = cv->partial[part];
+  float *cols = is_pointwise(g) ? NULL : scratch_for(g, chunk);
+  if (!acc || (!cols && !is_pointwise(g))) { cv->oom = 1; free(cols); return; }
+  if (hi <= lo) memset(acc, 0, sizeof(float) * K * g->Cout);
+  for (int64_t n0 = lo; n0 < hi; n0 += chunk) {
+    int64_t nc = hi - n0 < chunk ? hi - n0 : chunk;
+    const float *a = cols ? cols : cv->x + n0 * per * g->Cin;
+    if (cols) im2col(g, cv->x, n0, nc, cols);
+    sgemm_here(CblasTrans, CblasNoTrans, K, g->Cout, nc * per, a, K, cv->dy + n0 * per * g->Cout, g->Cout, n0 == lo ? 0.0f : 1.0f, acc, g->Cout);
+  }
+  free(cols);
+}
+
+/* Each part writes dx for its own images: cols = dy · wᵀ, then col2im. */
+static void conv_input_range(void *p, int64_t lo, int64_t hi, int part) {
+  Conv *cv = (Conv *)p;
+  const Geom *g = cv->g;
+  (void)part;
+  const int64_t K = g->fh * g->fw * g->Cin, per = g->OH * g->OW, img = g->H * g->W * g->Cin, chunk = chunk_images(g);
+  float *cols = is_pointwise(g) ? NULL : scratch_for(g, chunk);
+  if (!cols && !is_pointwise(g)) { cv->oom = 1; return; }
+  if (cols) memset(cv->dx + lo * img, 0, sizeof(float) * (hi - lo) * img);
+  for (int64_t n0 = lo; n0 < hi; n0 += chunk) {
+    int64_t nc = hi - n0 < chunk ? hi - n0 : chunk;
+    float *out = cols ? cols : cv->dx + n0 * per * g->Cin;
+    sgemm_here(CblasNoTrans, CblasTrans, nc * per, K, g->Cout, cv->dy + n0 * per * g->Cout, g->Cout, cv->w, g->Cout, 0.0f, out, K);
+    if (cols) col2im(g, cols, n0, nc, cv->dx);
+  }
+  free(cols);
+}
+
+static double conv_macs(const Geom *g) { return (double)g->N * g->OH * g->OW * g->fh * g->fw * g->Cin * g->Cout; }
 
 /*
  * conv2d(heap, xOff, wOff, yOff, biasOff, act, alpha, ...geometry)
@@ -277,22 +391,12 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   float alpha = (float)num_arg(&c, 6);
   if (!geom_args(&c, 7, &g)) return NULL;
   const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
-  const float *x = region(&c, xOff, g.N * g.H * g.W * g.Cin), *w = region(&c, wOff, K * g.Cout);
-  float *y = region(&c, yOff, g.N * per * g.Cout);
-  const float *bias = region(&c, biasOff, g.Cout);
-  const int64_t chunk = chunk_images(&g);
-  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  Conv cv = {&g, region(&c, xOff, g.N * g.H * g.W * g.Cin), region(&c, wOff, K * g.Cout), NULL, region(&c, biasOff, g.Cout),
+             region(&c, yOff, g.N * per * g.Cout), NULL, NULL, NULL, (int)act, alpha, 0};
   if (c.failed) return NULL;
-  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
-    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
-    const float *a = cols ? cols : x + n0 * per * g.Cin;
-    if (cols) im2col(&g, x, n0, nc, cols);
-    float *out = y + n0 * per * g.Cout;
-    sgemm(CblasNoTrans, CblasNoTrans, nc * per, g.Cout, K, a, K, w, g.Cout, 0.0f, out, g.Cout);
-    if (bias || act != ACT_LINEAR) bias_act(out, nc * per, g.Cout, bias, (int)act, alpha);
-  }
-  free(cols);
-  return undefined(env);
+  parallel_for(g.N, parts_for(g.N, conv_macs(&g)), conv_fwd_range, &cv);
+  if (cv.oom) fail(&c, "labs_blas: out of memory for the im2col scratch");
+  return c.failed ? NULL : undefined(env);
 }
 
 /* conv2dBackpropFilter(heap, xOff, dyOff, dwOff, ...geometry): dw = Σ colsᵀ · dy. */
@@ -303,19 +407,21 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   int64_t xOff = int_arg(&c, 1), dyOff = int_arg(&c, 2), dwOff = int_arg(&c, 3);
   if (!geom_args(&c, 4, &g)) return NULL;
   const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
-  const float *x = region(&c, xOff, g.N * g.H * g.W * g.Cin), *dy = region(&c, dyOff, g.N * per * g.Cout);
-  float *dw = region(&c, dwOff, K * g.Cout);
-  const int64_t chunk = chunk_images(&g);
-  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  float *partial[MAX_PARTS] = {0};
+  Conv cv = {&g, region(&c, xOff, g.N * g.H * g.W * g.Cin), NULL, region(&c, dyOff, g.N * per * g.Cout), NULL,
+             NULL, region(&c, dwOff, K * g.Cout), NULL, partial, 0, 0, 0};
   if (c.failed) return NULL;
-  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
-    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
-    const float *a = cols ? cols : x + n0 * per * g.Cin;
-    if (cols) im2col(&g, x, n0, nc, cols);
-    sgemm(CblasTrans, CblasNoTrans, K, g.Cout, nc * per, a, K, dy + n0 * per * g.Cout, g.Cout, n0 == 0 ? 0.0f : 1.0f, dw, g.Cout);
+  const int parts = parts_for(g.N, conv_macs(&g));
+  partial[0] = cv.dw;
+  for (int p = 1; p < parts; p++) partial[p] = (float *)malloc(sizeof(float) * K * g.Cout);
+  parallel_for(g.N, parts, conv_filter_range, &cv);
+  /* The parts' sums, added in part order (the same order on every run). */
+  for (int p = 1; p < parts; p++) {
+    if (partial[p]) for (int64_t i = 0; i < K * g.Cout; i++) cv.dw[i] += partial[p][i];
+    free(partial[p]);
   }
-  free(cols);
-  return undefined(env);
+  if (cv.oom) fail(&c, "labs_blas: out of memory for the im2col scratch");
+  return c.failed ? NULL : undefined(env);
 }
 
 /* conv2dBackpropInput(heap, dyOff, wOff, dxOff, ...geometry): dx = col2im(dy · wᵀ). */
@@ -326,20 +432,12 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   int64_t dyOff = int_arg(&c, 1), wOff = int_arg(&c, 2), dxOff = int_arg(&c, 3);
   if (!geom_args(&c, 4, &g)) return NULL;
   const int64_t K = g.fh * g.fw * g.Cin, per = g.OH * g.OW;
-  const float *dy = region(&c, dyOff, g.N * per * g.Cout), *w = region(&c, wOff, K * g.Cout);
-  float *dx = region(&c, dxOff, g.N * g.H * g.W * g.Cin);
-  const int64_t chunk = chunk_images(&g);
-  float *cols = c.failed ? NULL : scratch(&c, &g, chunk);
+  Conv cv = {&g, NULL, region(&c, wOff, K * g.Cout), region(&c, dyOff, g.N * per * g.Cout), NULL,
+             NULL, NULL, region(&c, dxOff, g.N * g.H * g.W * g.Cin), NULL, 0, 0, 0};
   if (c.failed) return NULL;
-  if (cols) memset(dx, 0, sizeof(float) * g.N * g.H * g.W * g.Cin);
-  for (int64_t n0 = 0; n0 < g.N; n0 += chunk) {
-    int64_t nc = g.N - n0 < chunk ? g.N - n0 : chunk;
-    float *out = cols ? cols : dx + n0 * per * g.Cin;
-    sgemm(CblasNoTrans, CblasTrans, nc * per, K, g.Cout, dy + n0 * per * g.Cout, g.Cout, w, g.Cout, 0.0f, out, K);
-    if (cols) col2im(&g, cols, n0, nc, dx);
-  }
-  free(cols);
-  return undefined(env);
+  parallel_for(g.N, parts_for(g.N, conv_macs(&g)), conv_input_range, &cv);
+  if (cv.oom) fail(&c, "labs_blas: out of memory for the im2col scratch");
+  return c.failed ? NULL : undefined(env);
 }
 
 /* sumRows(heap, xOff, rows, cols, outOff): out[j] = Σ_r x[r, j] (a bias gradient), summed in double. */
@@ -363,6 +461,88 @@ static napi_value sum_rows(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* One maxPoolGrad call, shared by the threads that split its images. */
+typedef struct {
+  const float *x, *dy;
+  float *dx;
+  int64_t H, W, C, OH, OW, fh, fw, sh, sw, pt, pl;
+  int oom;
+} Pool;
+
+/*
+ * Windows that tile the input (stride = window, none past its edges: Keras's pooling):
+ * each input position is in at most one window, so every dx value is written
+ * once, with no zeroing pass and no scatter.
+ */
+static void pool_grad_tiled(const Pool *q, int64_t lo, int64_t hi) {
+  const int64_t H = q->H, W = q->W, C = q->C, fh = q->fh, fw = q->fw, win = fh * fw;
+  int64_t off[64];
+  for (int64_t i = 0; i < fh; i++) for (int64_t j = 0; j < fw; j++) off[i * fw + j] = (i * W + j) * C;
+  for (int64_t n = lo; n < hi; n++) {
+    const float *img = q->x + n * H * W * C;
+    float *dimg = q->dx + n * H * W * C;
+    for (int64_t oh = 0; oh < q->OH; oh++) {
+      for (int64_t ow = 0; ow < q->OW; ow++) {
+        const int64_t o = (oh * fh * W + ow * fw) * C;
+        const float *g = q->dy + ((n * q->OH + oh) * q->OW + ow) * C;
+        for (int64_t ch = 0; ch < C; ch++) {
+          float best = img[o + ch];
+          int64_t at = 0;
+          for (int64_t k = 1; k < win; k++) if (img[o + off[k] + ch] > best) { best = img[o + off[k] + ch]; at = k; }
+          for (int64_t k = 0; k < win; k++) dimg[o + off[k] + ch] = k == at ? g[ch] : 0.0f;
+        }
+      }
+    }
+    /* The rows and columns past the last whole window get no gradient. */
+    for (int64_t i = 0; i < H; i++) {
+      int64_t from = i < q->OH * fh ? q->OW * fw : 0;
+      if (from < W) memset(dimg + (i * W + from) * C, 0, sizeof(float) * (W - from) * C);
+    }
+  }
+}
+
+/* Any windows: zero dx, then add each window's gradient at the first position (row-major) of its maximum. */
+static void pool_grad_range(void *p, int64_t lo, int64_t hi, int part) {
+  Pool *q = (Pool *)p;
+  (void)part;
+  const int64_t H = q->H, W = q->W, C = q->C;
+  if (q->sh == q->fh && q->sw == q->fw && q->pt == 0 && q->pl == 0 && q->OH * q->fh <= H && q->OW * q->fw <= W && q->fh * q->fw <= 64) {
+    pool_grad_tiled(q, lo, hi);
+    return;
+  }
+  float *best = (float *)malloc(sizeof(float) * C);
+  int64_t *at = (int64_t *)malloc(sizeof(int64_t) * C);
+  if (!best || !at) { free(best); free(at); q->oom = 1; return; }
+  memset(q->dx + lo * H * W * C, 0, sizeof(float) * (hi - lo) * H * W * C);
+  for (int64_t n = lo; n < hi; n++) {
+    for (int64_t oh = 0; oh < q->OH; oh++) {
+      int64_t h0 = oh * q->sh - q->pt, hlo = h0 < 0 ? 0 : h0, hhi = h0 + q->fh > H ? H : h0 + q->fh;
+      for (int64_t ow = 0; ow < q->OW; ow++) {
+        int64_t w0 = ow * q->sw - q->pl, wlo = w0 < 0 ? 0 : w0, whi = w0 + q->fw > W ? W : w0 + q->fw;
+        if (hlo >= hhi || wlo >= whi) continue;
+        /* Positions in row-major window order, channels innermost (contiguous); strict > keeps the first maximum. */
+        int first = 1;
+        for (int64_t i = hlo; i < hhi; i++) {
+          for (int64_t j = wlo; j < whi; j++) {
+            const int64_t pos = ((n * H + i) * W + j) * C;
+            const float *xp = q->x + pos;
+            if (first) {
+              for (int64_t ch = 0; ch < C; ch++) { best[ch] = xp[ch]; at[ch] = pos + ch; }
+              first = 0;
+            } else {
+              for (int64_t ch = 0; ch < C; ch++) if (xp[ch] > best[ch]) { best[ch] = xp[ch]; at[ch] = pos + ch; }
+            }
+          }
+        }
+        const float *g = q->dy + ((n * q->OH + oh) * q->OW + ow) * C;
+        for (int64_t ch = 0; ch < C; ch++) q->dx[at[ch]] += g[ch];
+      }
+    }
+  }
+  free(best);
+  free(at);
+}
+
 /*
  * maxPoolGrad(heap, xOff, dyOff, dxOff, N, H, W, C, OH, OW, fh, fw, sh, sw, pt, pl)
  * Each window's gradient goes to the first position (row-major) holding its maximum, as on the cpu backend.
@@ -375,41 +555,13 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   int64_t fh = int_arg(&c, 10), fw = int_arg(&c, 11), sh = int_arg(&c, 12), sw = int_arg(&c, 13), pt = int_arg(&c, 14), pl = int_arg(&c, 15);
   if (c.failed) return NULL;
   if (N < 1 || H < 1 || W < 1 || C < 1 || OH < 1 || OW < 1 || fh < 1 || fw < 1 || sh < 1 || sw < 1) { fail(&c, "labs_blas.maxPoolGrad: bad geometry"); return NULL; }
-  const float *x = region(&c, xOff, N * H * W * C), *dy = region(&c, dyOff, N * OH * OW * C);
-  float *dx = region(&c, dxOff, N * H * W * C);
+  Pool q = {region(&c, xOff, N * H * W * C), region(&c, dyOff, N * OH * OW * C), region(&c, dxOff, N * H * W * C),
+            H, W, C, OH, OW, fh, fw, sh, sw, pt, pl, 0};
   if (c.failed) return NULL;
-  float *best = (float *)malloc(sizeof(float) * C);
-  int64_t *at = (int64_t *)malloc(sizeof(int64_t) * C);
-  if (!best || !at) { free(best); free(at); fail(&c, "labs_blas: out of memory"); return NULL; }
-  memset(dx, 0, sizeof(float) * N * H * W * C);
-  for (int64_t n = 0; n < N; n++) {
-    for (int64_t oh = 0; oh < OH; oh++) {
-      int64_t h0 = oh * sh - pt, hlo = h0 < 0 ? 0 : h0, hhi = h0 + fh > H ? H : h0 + fh;
-      for (int64_t ow = 0; ow < OW; ow++) {
-        int64_t w0 = ow * sw - pl, wlo = w0 < 0 ? 0 : w0, whi = w0 + fw > W ? W : w0 + fw;
-        if (hlo >= hhi || wlo >= whi) continue;
-        /* Positions in row-major window order, channels innermost (contiguous); strict > keeps the first maximum. */
-        int first = 1;
-        for (int64_t i = hlo; i < hhi; i++) {
-          for (int64_t j = wlo; j < whi; j++) {
-            const int64_t p = ((n * H + i) * W + j) * C;
-            const float *xp = x + p;
-            if (first) {
-              for (int64_t ch = 0; ch < C; ch++) { best[ch] = xp[ch]; at[ch] = p + ch; }
-              first = 0;
-            } else {
-              for (int64_t ch = 0; ch < C; ch++) if (xp[ch] > best[ch]) { best[ch] = xp[ch]; at[ch] = p + ch; }
-            }
-          }
-        }
-        const float *g = dy + ((n * OH + oh) * OW + ow) * C;
-        for (int64_t ch = 0; ch < C; ch++) dx[at[ch]] += g[ch];
-      }
-    }
-  }
-  free(best);
-  free(at);
-  return undefined(env);
+  /* Memory-bound: worth a second thread from about a million positions (a CNN batch's pooling). */
+  parallel_for(N, parts_for(N, (double)N * H * W * C * 16), pool_grad_range, &q);
+  if (q.oom) fail(&c, "labs_blas: out of memory");
+  return c.failed ? NULL : undefined(env);
 }
 
 /*

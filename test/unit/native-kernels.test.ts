@@ -103,6 +103,8 @@ const moreCases: Case[] = [
   { n: 3, h: 5, w: 6, cin: 7, cout: 4, fh: 1, fw: 1, stride: 1, pad: "valid" },
   { n: 2, h: 7, w: 6, cin: 5, cout: 3, fh: 1, fw: 1, stride: 2, pad: "same" },
   { n: 40, h: 16, w: 16, cin: 16, cout: 8, fh: 3, fw: 3, stride: 1, pad: "same" },
+  // Above 2^24 multiply-adds, so the addon splits the 5 images over its threads (where it has two or more).
+  { n: 5, h: 40, w: 36, cin: 16, cout: 24, fh: 3, fw: 3, stride: 1, pad: "same" },
 ];
 
 function shapesOf(c: Case) {
@@ -158,6 +160,8 @@ test("Sum over leading axes and MaxPoolGrad match cpu", { skip }, async () => {
   }
   const pools: [number[], number | [number, number], number | [number, number], string][] = [
     [[2, 6, 8, 3], 2, 2, "valid"], [[1, 7, 5, 4], 2, 2, "same"], [[3, 9, 7, 2], [3, 2], [2, 1], "same"], [[2, 8, 8, 5], 3, 1, "valid"],
+    // Tiling windows (stride = window, no padding) with rows and columns left over; the last is big enough to be split over threads.
+    [[2, 7, 9, 3], 2, 2, "valid"], [[1, 8, 9, 2], [3, 2], [3, 2], "valid"], [[5, 25, 23, 40], 2, 2, "valid"],
   ];
   for (const [shape, filterSize, strides, pad] of pools) {
     const xv = randomArray(rng, size(shape));
