@@ -474,22 +474,41 @@ typedef struct {
  * each input position is in at most one window, so every dx value is written
  * once, with no zeroing pass and no scatter.
  */
-static void pool_grad_tiled(const Pool *q, int64_t lo, int64_t hi) {
+static int pool_grad_tiled(const Pool *q, int64_t lo, int64_t hi) {
   const int64_t H = q->H, W = q->W, C = q->C, fh = q->fh, fw = q->fw, win = fh * fw;
   int64_t off[64];
   for (int64_t i = 0; i < fh; i++) for (int64_t j = 0; j < fw; j++) off[i * fw + j] = (i * W + j) * C;
+  /* Per channel, the window's maximum so far and its position: loops over channels of selects, which vectorize. */
+  float *restrict best = (float *)malloc(sizeof(float) * C);
+  int32_t *restrict at = (int32_t *)malloc(sizeof(int32_t) * C);
+  if (!best || !at) { free(best); free(at); return 0; }
   for (int64_t n = lo; n < hi; n++) {
     const float *img = q->x + n * H * W * C;
     float *dimg = q->dx + n * H * W * C;
     for (int64_t oh = 0; oh < q->OH; oh++) {
       for (int64_t ow = 0; ow < q->OW; ow++) {
         const int64_t o = (oh * fh * W + ow * fw) * C;
-        const float *g = q->dy + ((n * q->OH + oh) * q->OW + ow) * C;
-        for (int64_t ch = 0; ch < C; ch++) {
-          float best = img[o + ch];
-          int64_t at = 0;
-          for (int64_t k = 1; k < win; k++) if (img[o + off[k] + ch] > best) { best = img[o + off[k] + ch]; at = k; }
-          for (int64_t k = 0; k < win; k++) dimg[o + off[k] + ch] = k == at ? g[ch] : 0.0f;
+        const float *restrict g = q->dy + ((n * q->OH + oh) * q->OW + ow) * C;
+        for (int64_t ch = 0; ch < C; ch++) { best[ch] = img[o + ch]; at[ch] = 0; }
+        for (int32_t k = 1; k < win; k++) {
+          const float *restrict v = img + o + off[k];
+          /* Strict >: the first maximum keeps the gradient. Masks, which compilers vectorize where they would not a ?: on floats. */
+          for (int64_t ch = 0; ch < C; ch++) {
+            float b = best[ch], x = v[ch];
+            int32_t m = -(int32_t)(x > b), xb, bb;
+            memcpy(&xb, &x, 4);
+            memcpy(&bb, &b, 4);
+            bb = (xb & m) | (bb & ~m);
+            memcpy(&best[ch], &bb, 4);
+            at[ch] = (k & m) | (at[ch] & ~m);
+          }
+        }
+        for (int32_t k = 0; k < win; k++) {
+          float *restrict d = dimg + o + off[k];
+          for (int64_t ch = 0; ch < C; ch++) {
+            float gv = g[ch];
+            d[ch] = at[ch] == k ? gv : 0.0f;
+          }
         }
       }
     }
@@ -499,6 +518,9 @@ static void pool_grad_tiled(const Pool *q, int64_t lo, int64_t hi) {
       if (from < W) memset(dimg + (i * W + from) * C, 0, sizeof(float) * (W - from) * C);
     }
   }
+  free(best);
+  free(at);
+  return 1;
 }
 
 /* Any windows: zero dx, then add each window's gradient at the first position (row-major) of its maximum. */
@@ -507,7 +529,7 @@ static void pool_grad_range(void *p, int64_t lo, int64_t hi, int part) {
   (void)part;
   const int64_t H = q->H, W = q->W, C = q->C;
   if (q->sh == q->fh && q->sw == q->fw && q->pt == 0 && q->pl == 0 && q->OH * q->fh <= H && q->OW * q->fw <= W && q->fh * q->fw <= 64) {
-    pool_grad_tiled(q, lo, hi);
+    if (!pool_grad_tiled(q, lo, hi)) q->oom = 1;
     return;
   }
   float *best = (float *)malloc(sizeof(float) * C);
@@ -626,6 +648,34 @@ static napi_value act_grad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* dy · step(x) as the cpu backend computes it: step is 1 above 0, NaN at NaN, else 0; then a float multiply. */
+typedef struct { const float *dy, *x; float *out; } Elementwise;
+
+static void relu_grad_range(void *p, int64_t lo, int64_t hi, int part) {
+  const Elementwise *e = (const Elementwise *)p;
+  (void)part;
+  /* Written as selects, not branches, so that the compiler vectorizes it (signs are random: branches mispredict). */
+  const float *restrict x = e->x, *restrict dy = e->dy;
+  float *restrict out = e->out;
+  for (int64_t i = lo; i < hi; i++) {
+    float xi = x[i], s = xi > 0 ? 1.0f : 0.0f;
+    out[i] = dy[i] * (xi == xi ? s : xi);
+  }
+}
+
+/* reluGrad(heap, dyOff, xOff, outOff, count): the gradient through relu(x), for src/wasm/relu-grad.ts. */
+static napi_value relu_grad(napi_env env, napi_callback_info info) {
+  Call c;
+  if (!start(&c, env, info, 5)) return NULL;
+  int64_t dyOff = int_arg(&c, 1), xOff = int_arg(&c, 2), outOff = int_arg(&c, 3), count = int_arg(&c, 4);
+  if (c.failed) return NULL;
+  Elementwise e = {region(&c, dyOff, count), region(&c, xOff, count), region(&c, outOff, count)};
+  if (c.failed) return NULL;
+  /* Memory-bound like the pooling gradient: a second thread pays from about a million elements. */
+  parallel_for(count, parts_for(count, (double)count * 16), relu_grad_range, &e);
+  return undefined(env);
+}
+
 /*
  * optimizerUpdate(heap, kind, count, wOff, newOff, gOff, s1Off, s2Off, lr, p1, p2, p3, c1, c2)
  * One step of tfjs's SGD (kind 0), momentum (1: s1 = accumulation, p1 = momentum,
@@ -702,6 +752,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
     {"softmaxXent", NULL, softmax_xent, NULL, NULL, NULL, napi_enumerable, NULL},
     {"actGrad", NULL, act_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_enumerable, NULL},
     {"optimizerUpdate", NULL, optimizer_update, NULL, NULL, NULL, napi_enumerable, NULL},
     {"info", NULL, blas_info, NULL, NULL, NULL, napi_enumerable, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -22,6 +22,7 @@ export interface NativeBlas {
   actGrad(heap: ArrayBuffer, daOff: number, aOff: number, count: number, act: number): void;
   optimizerUpdate(heap: ArrayBuffer, kind: number, count: number, wOff: number, newOff: number, gOff: number, s1Off: number, s2Off: number,
     lr: number, p1: number, p2: number, p3: number, c1: number, c2: number): void;
+  reluGrad(heap: ArrayBuffer, dyOff: number, xOff: number, outOff: number, count: number): void;
   info(): { blas: string; threads: number };
   setThreads(n: number): void;
 }

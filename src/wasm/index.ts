@@ -17,6 +17,7 @@
  * | MaxPoolGrad                          | slow (~200 ms per CNN batch)  | one pass over the windows             |
  * | Sum over leading axes (bias grads)   | transposes the whole input    | row sums from the heap                |
  * | Identity (tensors saved for backprop)| copies the tensor             | shares the heap buffer                |
+ * | Relu's gradient                      | Step, Cast, Multiply          | one pass (./relu-grad.ts)             |
  *
  * Every kernel is checked against the cpu backend in
  * test/unit/wasm-kernels.test.ts.
@@ -33,6 +34,7 @@ import { batchMatMul, fusedMatMul } from "./matmul";
 import { maxPoolGrad } from "./pool-grad";
 import { sum } from "./reduce";
 import { slice } from "./slice";
+import { installReluGradient, RELU_GRAD, reluGradKernel } from "./relu-grad";
 import { nativeKernels } from "./native";
 import type { NativeBlas } from "../native";
 
@@ -48,6 +50,7 @@ export const WASM_TRAINING_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   MaxPoolGrad: maxPoolGrad,
   Sum: sum,
   Identity: identity,
+  [RELU_GRAD]: reluGradKernel,
 };
 
 /** Registers `kernels` for backendName 'wasm', remembering the stock ones they replace. */
@@ -79,6 +82,7 @@ function registerWasmKernels(kernels: Readonly<Record<string, WasmKernelFunc>>):
  */
 export function installWasmTrainingKernels(): string[] {
   active = undefined;
+  installReluGradient();
   return registerWasmKernels(WASM_TRAINING_KERNELS);
 }
 

@@ -24,6 +24,7 @@ export interface Loops {
   biasRelu(z: number, bias: number, rows: number, cols: number, hasBias: number, relu: number): void;
   actGrad(n: number, da: number, a: number, kind: number): void;
   sumRows(x: number, rows: number, cols: number, out: number): void;
+  reluGrad(n: number, dy: number, x: number, out: number): void;
 }
 
 /** actGrad's codes. */

@@ -201,6 +201,32 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l))))
 
+  ;; out = dy · step(x), as the cpu backend's Step then Multiply: step is 1 where x > 0, x itself where x is NaN, else 0
+  (func (export "reluGrad") (param $n i32) (param $dy i32) (param $x i32) (param $out i32)
+    (local $i i32) (local $end i32) (local $vend i32) (local $xv v128) (local $xs f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vend (i32.and (local.get $end) (i32.const -16)))
+    (block $v (loop $l
+      (br_if $v (i32.ge_u (local.get $i) (local.get $vend)))
+      (local.set $xv (v128.load (i32.add (local.get $x) (local.get $i))))
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $i)))
+          (v128.bitselect (local.get $xv)
+            (v128.and (f32x4.gt (local.get $xv) (f32x4.splat (f32.const 0))) (f32x4.splat (f32.const 1)))
+            (f32x4.ne (local.get $xv) (local.get $xv)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    (block $s (loop $l
+      (br_if $s (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $xs (f32.load (i32.add (local.get $x) (local.get $i))))
+      (f32.store (i32.add (local.get $out) (local.get $i))
+        (f32.mul (f32.load (i32.add (local.get $dy) (local.get $i)))
+          (select (f32.const 1)
+            (select (local.get $xs) (f32.const 0) (f32.ne (local.get $xs) (local.get $xs)))
+            (f32.gt (local.get $xs) (f32.const 0)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l))))
+
   ;; out[j] = Σ_r x[r, j], rows in order (a bias gradient: Sum over the leading axes)
   (func (export "sumRows") (param $x i32) (param $rows i32) (param $cols i32) (param $out i32)
     (local $r i32) (local $j i32) (local $cend i32) (local $vend i32) (local $p i32) (local $acc v128) (local $accs f32)

@@ -70,3 +70,25 @@ export function convShapes(c: ConvCase) {
 }
 export const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
+
+/**
+ * The gradient through relu of Σ relu(x)·dy, on `backend`: dy · step(x), computed
+ * by whichever kernels that backend's Relu gradient runs (their names come back too).
+ * x holds NaN, ±0 and ±∞, dy holds NaN and ∞, and the length is not a multiple of 4.
+ */
+export async function reluGradOn(backend: string, n = 4 * 257 + 3) {
+  await tf.setBackend(backend);
+  const rng = new Rng(31);
+  const xv = randomArray(rng, n), dv = randomArray(rng, n);
+  xv.set([NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-40]);
+  dv.set([1, -2, -3, 4, 5, 6, 7, NaN, Infinity, -Infinity], 0);
+  xv[8] = 0.5; xv[9] = 0.5; xv[10] = -0.5; // NaN and ±∞ in dy, above and below zero in x
+  const before = tf.memory().numTensors;
+  const x = tf.tensor1d(xv), dy = tf.tensor1d(dv);
+  const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dy)));
+  let values: Float32Array | undefined;
+  const profile = await tf.profile(() => { const g = grad(x); values = g.dataSync().slice() as Float32Array; return g; });
+  tf.dispose([x, dy, profile.result as tf.Tensor]);
+  assert.equal(tf.memory().numTensors, before, `relu gradient on ${backend} leaked tensors`);
+  return { values: values!, kernels: profile.kernelNames, x: xv, dy: dv };
+}

@@ -20,7 +20,7 @@ import { describeBackend } from "../../src/backend";
 import { installNativeKernels, nativeKernelsInstalled } from "../../src/wasm";
 import { Rng } from "../../src/random";
 import { blobs, checkDenseStep, checkFusedUpdates } from "../support/train-checks";
-import { compare, convCases, randomArray, relErr, runOn, size, TOL, type ConvCase } from "../support/kernels";
+import { compare, convCases, randomArray, relErr, reluGradOn, runOn, size, TOL, type ConvCase } from "../support/kernels";
 
 type Case = ConvCase & { dil?: number };
 
@@ -172,6 +172,14 @@ test("Sum over leading axes and MaxPoolGrad match cpu", { skip }, async () => {
       { dy: { shape: yShape, values: randomArray(rng, size(yShape)) }, input: { shape, values: xv }, output: { shape: yShape, values: y.values as Float32Array } },
       { filterSize, strides, pad }, `maxPoolGrad ${shape} ${filterSize} ${strides} ${pad}`);
   }
+});
+
+test("relu's gradient runs in the addon, split over its threads, with cpu's floats exactly", { skip }, async () => {
+  const cpu = await reluGradOn("cpu", 1 << 20 | 3); // above the size where the addon uses a second thread
+  const n0 = calls.n;
+  const native = await reluGradOn("wasm", 1 << 20 | 3);
+  assert.ok(calls.n > n0 && native.kernels.includes("LabsReluGrad"), "the addon's reluGrad did not run");
+  assert.deepEqual(native.values, cpu.values);
 });
 
 /** Gradients of a small conv + dense net's loss with respect to every weight. */

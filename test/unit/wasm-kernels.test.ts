@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { installWasmTrainingKernels, wasmTrainingKernelsInstalled } from "../../src/wasm";
 import { Rng } from "../../src/random";
-import { TOL, compare, convCases, convShapes, randomArray, relErr, runOn, size } from "../support/kernels";
+import { TOL, compare, convCases, convShapes, randomArray, relErr, reluGradOn, runOn, size } from "../support/kernels";
 
 before(async () => {
   assert.ok(await tf.setBackend("wasm"), "wasm backend should initialise");
@@ -154,6 +154,21 @@ test("MaxPoolGrad matches cpu", async () => {
       { dy: { shape: yShape, values: randomArray(rng, size(yShape)) }, input: { shape, values: xv }, output: { shape: yShape, values: yv.values as Float32Array } },
       { filterSize, strides, pad }, `maxPoolGrad ${shape} ${filterSize} ${strides} ${pad}`);
   }
+});
+
+test("relu's gradient is one kernel on wasm and gives cpu's floats exactly (NaN, ±0, ±∞)", async () => {
+  const cpu = await reluGradOn("cpu");
+  const wasm = await reluGradOn("wasm");
+  assert.ok(wasm.kernels.includes("LabsReluGrad") && !wasm.kernels.includes("Step"), `wasm ran ${wasm.kernels}`);
+  assert.ok(cpu.kernels.includes("Step"), "cpu keeps tfjs's own gradient");
+  assert.deepEqual(wasm.values, cpu.values); // Object.is per element: NaN matches NaN, −0 must stay −0
+  assert.ok(cpu.values.some((v) => v !== 0) && cpu.values.some((v) => Number.isNaN(v)), "the case must hold gradients and NaN");
+  // Second derivatives still work through the replaced gradient (zero almost everywhere, as in tfjs).
+  const x = tf.tensor1d([-1, 2, 3]);
+  const d2 = tf.grad((t: tf.Tensor) => tf.sum(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.relu(u), u)))(t)));
+  const g2 = d2(x);
+  assert.deepEqual(Array.from(g2.dataSync()), [0, 2, 2]);
+  tf.dispose([x, g2]);
 });
 
 test("Sum matches cpu (leading axes, keepDims, other axes)", async () => {

@@ -116,3 +116,16 @@ test("dense-step loops: bias + relu (NaN gives 0), activation gradients, row sum
     }
   }
 });
+
+test("reluGrad: dy · step(x), NaN in x giving NaN, at every length and offset", () => {
+  const loops = loopsFor(backend);
+  for (const n of LENGTHS) {
+    const dy = random(n), x = random(n);
+    [NaN, 0, -0, Infinity, -Infinity].forEach((v, i) => { if (i < n) x[n - 1 - i] = v; }); // in the tail and the 4-lane part
+    if (n > 6) dy[1] = Infinity;
+    const h = heapArrays([dy, x, new Float32Array(n)]);
+    loops.reluGrad(n, h.at[0], h.at[1], h.at[2]);
+    same(h.view(2), Array.from(dy, (d, i) => d * (x[i] > 0 ? 1 : Number.isNaN(x[i]) ? NaN : 0)), `reluGrad n=${n}`);
+    h.dispose();
+  }
+});
