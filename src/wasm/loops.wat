@@ -227,6 +227,26 @@
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l))))
 
+  ;; A 2-D grid of copies (the im2col of ./conv2d-grad.ts): for i < n2, j < n1, copy `bytes` bytes
+  ;; from src + i·s2 + j·s1 to dst + i·d2 + j·d1. Pointers, strides and sizes in bytes; runs must not overlap.
+  (func (export "copyRuns") (param $src i32) (param $dst i32) (param $bytes i32)
+        (param $n1 i32) (param $s1 i32) (param $d1 i32) (param $n2 i32) (param $s2 i32) (param $d2 i32)
+    (local $i i32) (local $j i32) (local $s i32) (local $d i32)
+    (block $od (loop $ol
+      (br_if $od (i32.ge_u (local.get $i) (local.get $n2)))
+      (local.set $s (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $s2))))
+      (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $i) (local.get $d2))))
+      (local.set $j (i32.const 0))
+      (block $id (loop $il
+        (br_if $id (i32.ge_u (local.get $j) (local.get $n1)))
+        (memory.copy (local.get $d) (local.get $s) (local.get $bytes))
+        (local.set $s (i32.add (local.get $s) (local.get $s1)))
+        (local.set $d (i32.add (local.get $d) (local.get $d1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $il)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $ol))))
+
   ;; out[j] = Σ_r x[r, j], rows in order (a bias gradient: Sum over the leading axes)
   (func (export "sumRows") (param $x i32) (param $rows i32) (param $cols i32) (param $out i32)
     (local $r i32) (local $j i32) (local $cend i32) (local $vend i32) (local $p i32) (local $acc v128) (local $accs f32)
