@@ -129,3 +129,15 @@ test("reluGrad: dy · step(x), NaN in x giving NaN, at every length and offset",
     h.dispose();
   }
 });
+
+test("copyRuns: a 2-D grid of strided copies, leaving the gaps untouched", () => {
+  const loops = loopsFor(backend);
+  const src = random(64), dst = new Float32Array(64).fill(-7);
+  const h = heapArrays([src, dst]);
+  // 3 rows of 2 runs of 5 floats: source runs every 6 floats, rows every 20; destination runs every 7, rows every 16.
+  loops.copyRuns(h.at[0] + 4, h.at[1] + 8, 4 * 5, 2, 4 * 6, 4 * 7, 3, 4 * 20, 4 * 16);
+  const want = Array.from(dst);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 5; k++) want[2 + i * 16 + j * 7 + k] = src[1 + i * 20 + j * 6 + k];
+  same(h.view(1), want, "copyRuns");
+  h.dispose();
+});
