@@ -25,6 +25,7 @@ export interface Loops {
   actGrad(n: number, da: number, a: number, kind: number): void;
   sumRows(x: number, rows: number, cols: number, out: number): void;
   reluGrad(n: number, dy: number, x: number, out: number): void;
+  pool2x2Grad(x: number, dy: number, dx: number, rows: number, ow: number, c: number, w: number): void;
   copyRuns(src: number, dst: number, bytes: number, n1: number, s1: number, d1: number, n2: number, s2: number, d2: number): void;
 }
 

@@ -247,6 +247,57 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $ol))))
 
+  ;; The 2×2, stride-2 max-pooling gradient (./pool-grad.ts), 4 channels at a time (c a multiple of 4):
+  ;; each window's dy goes to the first of its 4 positions, in row-major order, holding the maximum; the
+  ;; other 3 get 0. Every window is written whole, so dx needs no zeroing under the windows. Image row
+  ;; pairs: rows = N·OH; a row of x holds w·c floats; ow windows per row pair.
+  (func (export "pool2x2Grad") (param $x i32) (param $dy i32) (param $dx i32) (param $rows i32) (param $ow i32) (param $c i32) (param $w i32)
+    (local $r i32) (local $q i32) (local $k i32) (local $cb i32) (local $rb i32) (local $p i32) (local $g i32)
+    (local $a v128) (local $b v128) (local $e v128) (local $d v128) (local $m v128) (local $gv v128)
+    (local $sb v128) (local $sc v128) (local $sd v128)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rb (i32.mul (local.get $w) (local.get $cb)))
+    (local.set $g (local.get $dy))
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $q (i32.const 0))
+      (block $qd (loop $ql
+        (br_if $qd (i32.ge_u (local.get $q) (local.get $ow)))
+        ;; byte offset of the window's top-left position, relative to x and dx
+        (local.set $p (i32.add (i32.mul (local.get $r) (i32.shl (local.get $rb) (i32.const 1)))
+                               (i32.mul (local.get $q) (i32.shl (local.get $cb) (i32.const 1)))))
+        (local.set $k (i32.const 0))
+        (block $kd (loop $kl
+          (br_if $kd (i32.ge_u (local.get $k) (local.get $cb)))
+          (local.set $a (v128.load (i32.add (local.get $x) (local.get $p))))
+          (local.set $b (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (local.get $cb)))))
+          (local.set $e (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (local.get $rb)))))
+          (local.set $d (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (i32.add (local.get $rb) (local.get $cb))))))
+          (local.set $gv (v128.load (local.get $g)))
+          ;; s· = "this position beats the maximum so far" (strict >, so the first maximum keeps it)
+          (local.set $sb (f32x4.gt (local.get $b) (local.get $a)))
+          (local.set $m (v128.bitselect (local.get $b) (local.get $a) (local.get $sb)))
+          (local.set $sc (f32x4.gt (local.get $e) (local.get $m)))
+          (local.set $m (v128.bitselect (local.get $e) (local.get $m) (local.get $sc)))
+          (local.set $sd (f32x4.gt (local.get $d) (local.get $m)))
+          ;; the winner is the last position that beat the maximum so far
+          (local.set $sc (v128.andnot (local.get $sc) (local.get $sd)))
+          (local.set $sb (v128.andnot (v128.andnot (local.get $sb) (local.get $sc)) (local.get $sd)))
+          (v128.store (i32.add (local.get $dx) (local.get $p))
+            (v128.andnot (local.get $gv) (v128.or (local.get $sb) (v128.or (local.get $sc) (local.get $sd)))))
+          (v128.store (i32.add (local.get $dx) (i32.add (local.get $p) (local.get $cb))) (v128.and (local.get $gv) (local.get $sb)))
+          (v128.store (i32.add (local.get $dx) (i32.add (local.get $p) (local.get $rb))) (v128.and (local.get $gv) (local.get $sc)))
+          (v128.store (i32.add (local.get $dx) (i32.add (local.get $p) (i32.add (local.get $rb) (local.get $cb))))
+            (v128.and (local.get $gv) (local.get $sd)))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br $kl)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $ql)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rl))))
+
   ;; out[j] = Σ_r x[r, j], rows in order (a bias gradient: Sum over the leading axes)
   (func (export "sumRows") (param $x i32) (param $rows i32) (param $cols i32) (param $out i32)
     (local $r i32) (local $j i32) (local $cend i32) (local $vend i32) (local $p i32) (local $acc v128) (local $accs f32)

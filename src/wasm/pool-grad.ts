@@ -7,6 +7,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { f32, type KernelArgs } from "./heap";
+import { loopsFor } from "./loops";
+import { offset } from "./native";
 
 export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, input } = inputs;
@@ -17,10 +19,17 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   const pt = info.padInfo.top, pl = info.padInfo.left;
   const out = backend.makeOutput(input.shape, "float32");
   const dx = f32(backend, out);
+  const is2x2 = fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH <= H && 2 * OW <= W;
+  if (is2x2 && H === 2 * OH && C % 4 === 0) {
+    // Keras's pooling on a CNN's feature maps: the SIMD loop writes every window whole; only a last odd column needs zeros.
+    if (W !== 2 * OW) dx.fill(0);
+    loopsFor(backend).pool2x2Grad(offset(backend, input), offset(backend, dy), offset(backend, out), N * OH, OW, C, W);
+    return out;
+  }
   dx.fill(0);
   const xv = f32(backend, input);
   const dyv = f32(backend, dy);
-  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH <= H && 2 * OW <= W) {
+  if (is2x2) {
     pool2x2Grad(xv, dyv, dx, N, H, W, C, OH, OW);
     return out;
   }

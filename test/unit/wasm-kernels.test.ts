@@ -139,6 +139,8 @@ test("MaxPoolGrad matches cpu", async () => {
   const rng = new Rng(10);
   const cases: [number[], number | [number, number], number | [number, number], string][] = [
     [[2, 6, 8, 3], 2, 2, "valid"],
+    // 2×2 windows over channels in fours: the SIMD loop (exact tiling; an odd last column; an odd last row goes to JavaScript)
+    [[2, 6, 8, 8], 2, 2, "valid"], [[2, 6, 9, 4], 2, 2, "valid"], [[3, 7, 6, 4], 2, 2, "valid"],
     [[1, 7, 5, 4], 2, 2, "same"],
     [[3, 9, 7, 2], [3, 2], [2, 1], "same"],
     [[2, 8, 8, 5], 3, 1, "valid"],
