@@ -34,31 +34,32 @@ static int blas_threads(void) { return openblas_get_num_threads(); }
 static void blas_set_threads(int n) { openblas_set_num_threads(n); }
 #endif
 
-/* The thread count set by setThreads (or OpenBLAS's default: one per core). */
+/*
+ * Threads: the addon runs its own, as many as OpenBLAS would start (one per
+ * core, or OPENBLAS_NUM_THREADS), and keeps OpenBLAS itself on one thread.
+ * OpenBLAS's threads spin for a while after each product; in a training step,
+ * where products alternate with convolutions that split their images over the
+ * addon's threads, those spinning threads took the cores the convolution's
+ * threads needed, and two threads trained no faster than one.
+ */
 static int max_threads = -1;
 
+/* Reads the thread count once, then puts OpenBLAS on one thread for good. */
+static int threads(void) {
+  if (max_threads < 0) {
+    max_threads = blas_threads();
+    blas_set_threads(1);
+  }
+  return max_threads;
+}
+
 /*
- * Products smaller than this many multiply-adds run on one thread: waking the
+ * Work smaller than this many multiply-adds runs on one thread: waking the
  * other threads costs more than it saves (an MLP step's 100×784×64 product
  * ran slower on two threads, in PyTorch too), and far more on a busy machine.
  */
 #define THREADED_MACS (1 << 24)
 
-static void sgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t K,
-                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
-  if (max_threads < 0) max_threads = blas_threads();
-  int single = max_threads > 1 && (double)M * N * K < THREADED_MACS;
-  if (single) blas_set_threads(1);
-  cblas_sgemm(CblasRowMajor, ta, tb, (int)M, (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
-  if (single) blas_set_threads(max_threads);
-}
-
-/*
- * Convolutions split their images over the threads themselves, each thread
- * running im2col (or col2im) and a one-thread GEMM on its share. Letting
- * OpenBLAS thread each chunk's GEMM instead left the im2col serial and the
- * chunks' GEMMs too small to split well: two threads then ran no faster than one.
- */
 typedef void (*RangeFn)(void *ctx, int64_t lo, int64_t hi, int part);
 typedef struct { RangeFn fn; void *ctx; int64_t lo, hi; int part; } Range;
 
@@ -71,18 +72,18 @@ static void *run_range(void *p) {
 #define MAX_PARTS 64
 /* How many parts to split `items` items of `macs` multiply-adds in all into: one below THREADED_MACS. */
 static int parts_for(int64_t items, double macs) {
-  if (max_threads < 0) max_threads = blas_threads();
-  int t = max_threads < 1 ? 1 : (max_threads > MAX_PARTS ? MAX_PARTS : max_threads);
+  int t = threads();
+  t = t < 1 ? 1 : (t > MAX_PARTS ? MAX_PARTS : t);
   if (macs < THREADED_MACS) t = 1;
-  return items < t ? (int)items : t;
+  if (items < t) t = items < 1 ? 1 : (int)items;
+  return t;
 }
 
-/* fn(ctx, lo, hi, part) over `parts` contiguous shares of [0, n), in parallel; returns 0 if a thread could not start. */
+/* fn(ctx, lo, hi, part) over `parts` contiguous shares of [0, n), in parallel (a share whose thread cannot start runs here). */
 static void parallel_for(int64_t n, int parts, RangeFn fn, void *ctx) {
   Range r[MAX_PARTS];
   pthread_t th[MAX_PARTS];
   int started[MAX_PARTS] = {0};
-  if (parts > 1) blas_set_threads(1);
   for (int p = 0; p < parts; p++) {
     r[p] = (Range){fn, ctx, n * p / parts, n * (p + 1) / parts, p};
     if (p > 0) started[p] = pthread_create(&th[p], NULL, run_range, &r[p]) == 0;
@@ -90,17 +91,52 @@ static void parallel_for(int64_t n, int parts, RangeFn fn, void *ctx) {
   run_range(&r[0]);
   for (int p = 1; p < parts; p++) {
     if (started[p]) pthread_join(th[p], NULL);
-    else run_range(&r[p]); /* no thread: do its share here */
+    else run_range(&r[p]);
   }
-  if (parts > 1) blas_set_threads(max_threads);
 }
 
-/* A GEMM on the calling thread only, for the shares of parallel_for (which set OpenBLAS to one thread). */
+/* A GEMM on the calling thread (OpenBLAS is kept on one thread). */
 static void sgemm_here(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t K,
                        const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
   cblas_sgemm(CblasRowMajor, ta, tb, (int)M, (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
 }
 
+typedef struct {
+  enum CBLAS_TRANSPOSE ta, tb;
+  int64_t M, N, K, lda, ldb, ldc;
+  const float *A, *B;
+  float beta, *C;
+  int by_rows;
+} Gemm;
+
+/* One thread's block of C: rows [lo, hi) of op(A) · op(B), or its columns [lo, hi) when C is wide and short. */
+static void gemm_range(void *p, int64_t lo, int64_t hi, int part) {
+  const Gemm *g = (const Gemm *)p;
+  (void)part;
+  if (hi <= lo) return;
+  if (g->by_rows) {
+    const float *a = g->ta == CblasTrans ? g->A + lo : g->A + lo * g->lda;
+    sgemm_here(g->ta, g->tb, hi - lo, g->N, g->K, a, g->lda, g->B, g->ldb, g->beta, g->C + lo * g->ldc, g->ldc);
+  } else {
+    const float *b = g->tb == CblasTrans ? g->B + lo * g->ldb : g->B + lo;
+    sgemm_here(g->ta, g->tb, g->M, hi - lo, g->K, g->A, g->lda, b, g->ldb, g->beta, g->C + lo, g->ldc);
+  }
+}
+
+/* C = op(A) · op(B) (+ beta·C), split into blocks of rows (or columns) over the addon's threads when it is big enough. */
+static void sgemm(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t K,
+                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  Gemm g = {ta, tb, M, N, K, lda, ldb, ldc, A, B, beta, C, M >= N || M >= 256};
+  int64_t split = g.by_rows ? M : N;
+  /* Blocks of at least 32 rows (or columns), so each thread's GEMM stays efficient. */
+  parallel_for(split, parts_for(split / 32, (double)M * N * K), gemm_range, &g);
+}
+
+/*
+ * Convolutions split their images over the threads, each thread running
+ * im2col (or col2im) and a one-thread GEMM on its share, so the copying is
+ * parallel too.
+ */
 #define MAX_ARGS 24
 /* Largest im2col scratch, in floats (4 MiB): big enough for efficient GEMMs, small enough to stay in cache. */
 #define COLS_FLOATS (1 << 20)
@@ -720,25 +756,24 @@ static napi_value optimizer_update(napi_env env, napi_callback_info info) {
 /* info(): {blas, threads}. */
 static napi_value blas_info(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value obj, name, threads;
+  napi_value obj, name, nthreads;
   napi_create_object(env, &obj);
   napi_create_string_utf8(env, BLAS_NAME, NAPI_AUTO_LENGTH, &name);
-  if (max_threads < 0) max_threads = blas_threads();
-  napi_create_int32(env, max_threads, &threads);
+  napi_create_int32(env, threads(), &nthreads);
   napi_set_named_property(env, obj, "blas", name);
-  napi_set_named_property(env, obj, "threads", threads);
+  napi_set_named_property(env, obj, "threads", nthreads);
   return obj;
 }
 
-/* setThreads(n): the BLAS's thread count (OpenBLAS; a no-op elsewhere). */
+/* setThreads(n): how many threads the addon splits its work over (OpenBLAS itself stays on one). */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   Call c;
   if (!start(&c, env, info, 0) || c.argc < 1) { fail(&c, "labs_blas.setThreads(n): n is missing"); return NULL; }
   int64_t n = int_arg(&c, 0);
   if (c.failed) return NULL;
   if (n < 1) { fail(&c, "labs_blas.setThreads: n must be >= 1"); return NULL; }
-  blas_set_threads((int)n);
-  max_threads = blas_threads();
+  threads();
+  max_threads = (int)n;
   return undefined(env);
 }
 
