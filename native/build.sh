@@ -35,7 +35,7 @@ esac
 mkdir -p "$here/build"
 log="$here/build/build.log"
 tmp="$here/build/labs_blas.tmp.node"
-if ! "$cc" -O3 -fPIC -std=c11 -Wall -DNODE_GYP_MODULE_NAME=labs_blas -I"$headers" \
+if ! "$cc" -O3 -fPIC -std=c11 -Wall -pthread -DNODE_GYP_MODULE_NAME=labs_blas -I"$headers" \
     "$here/labs_blas.c" -o "$tmp" "${flags[@]}" -lm >"$log" 2>&1; then
   rm -f "$tmp"
   no "$cc could not compile or link it against $blas ($(grep -m1 -iE 'error|cannot find' "$log" || tail -1 "$log")); on Debian/Ubuntu: apt-get install build-essential libopenblas-dev"
