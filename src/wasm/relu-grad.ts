@@ -38,10 +38,10 @@ const fusable = (dy: tf.Tensor, x: tf.Tensor) =>
   tf.getBackend() === "wasm" && dy.dtype === "float32" && x.dtype === "float32" &&
   tf.util.arraysEqual(dy.shape, x.shape) && tf.getKernel(RELU_GRAD, "wasm") !== undefined;
 
-/** dy · step(x): the kernel where it applies, else tfjs's formula. */
+/** dy · step(x): the kernel where it applies, else tfjs's own gradient. */
 function reluGrad(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
   if (fusable(dy, x)) return tf.engine().runKernel(RELU_GRAD, { dy, x }, {}) as tf.Tensor;
-  return tf.mul(dy, tf.cast(tf.step(x), "float32"));
+  return (tfjsReluGrad!.gradFunc(dy, [x], {}) as { x: () => tf.Tensor }).x();
 }
 
 /** Makes Relu's gradient use reluGrad (idempotent). The kernel's own gradient keeps second derivatives working. */
