@@ -354,8 +354,11 @@ typedef struct {
   int oom;
 } Conv;
 
-static float *scratch_for(const Geom *g, int64_t chunk) {
-  return (float *)malloc(sizeof(float) * chunk * g->OH * g->OW * g->fh * g->fw * g->Cin);
+/* One thread's im2col scratch for `chunk` images in *cols (NULL for a pointwise convolution, which needs none); 0 when out of memory. */
+static int scratch_for(const Geom *g, int64_t chunk, float **cols) {
+  if (is_pointwise(g)) { *cols = NULL; return 1; }
+  *cols = (float *)malloc(sizeof(float) * chunk * g->OH * g->OW * g->fh * g->fw * g->Cin);
+  return *cols != NULL;
 }
 
 /* Each part's images, in chunks: cols = im2col, then the chunk's GEMM. */
@@ -364,8 +367,8 @@ static void conv_fwd_range(void *p, int64_t lo, int64_t hi, int part) {
   const Geom *g = cv->g;
   (void)part;
   const int64_t K = g->fh * g->fw * g->Cin, per = g->OH * g->OW, chunk = chunk_images(g);
-  float *cols = is_pointwise(g) ? NULL : scratch_for(g, chunk);
-  if (!cols && !is_pointwise(g)) { cv->oom = 1; return; }
+  float *cols;
+  if (!scratch_for(g, chunk, &cols)) { cv->oom = 1; return; }
   for (int64_t n0 = lo; n0 < hi; n0 += chunk) {
     int64_t nc = hi - n0 < chunk ? hi - n0 : chunk;
     const float *a = cols ? cols : cv->x + n0 * per * g->Cin;
@@ -383,8 +386,8 @@ static void conv_filter_range(void *p, int64_t lo, int64_t hi, int part) {
   const Geom *g = cv->g;
   const int64_t K = g->fh * g->fw * g->Cin, per = g->OH * g->OW, chunk = chunk_images(g);
   float *acc = cv->partial[part];
-  float *cols = is_pointwise(g) ? NULL : scratch_for(g, chunk);
-  if (!acc || (!cols && !is_pointwise(g))) { cv->oom = 1; free(cols); return; }
+  float *cols = NULL;
+  if (!acc || !scratch_for(g, chunk, &cols)) { cv->oom = 1; free(cols); return; }
   if (hi <= lo) memset(acc, 0, sizeof(float) * K * g->Cout);
   for (int64_t n0 = lo; n0 < hi; n0 += chunk) {
     int64_t nc = hi - n0 < chunk ? hi - n0 : chunk;
@@ -401,8 +404,8 @@ static void conv_input_range(void *p, int64_t lo, int64_t hi, int part) {
   const Geom *g = cv->g;
   (void)part;
   const int64_t K = g->fh * g->fw * g->Cin, per = g->OH * g->OW, img = g->H * g->W * g->Cin, chunk = chunk_images(g);
-  float *cols = is_pointwise(g) ? NULL : scratch_for(g, chunk);
-  if (!cols && !is_pointwise(g)) { cv->oom = 1; return; }
+  float *cols;
+  if (!scratch_for(g, chunk, &cols)) { cv->oom = 1; return; }
   if (cols) memset(cv->dx + lo * img, 0, sizeof(float) * (hi - lo) * img);
   for (int64_t n0 = lo; n0 < hi; n0 += chunk) {
     int64_t nc = hi - n0 < chunk ? hi - n0 : chunk;
