@@ -108,7 +108,8 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
             if (partial) cols.fill(0, row, row + M);
             const base = ci * plane + n0 * H * W + (ohLo * sh + kh - pt) * W + kw - pl;
             if (sw === 1) {
-              // Runs of owHi − owLo floats, per output row and image, copied in wasm (a JS loop took ~2/3 of this kernel).
+              // Runs of owHi − owLo floats, per output row and image, copied in wasm. The cnn recipe's second
+              // convolution's filter gradient took 436 ms with a JS loop here, 377 ms with this (both in 64 MiB blocks).
               if (owHi > owLo && ohHi > ohLo) {
                 loops.copyRuns(xAt + 4 * (base + owLo), colsAt + 4 * (row + ohLo * OW + owLo), 4 * (owHi - owLo),
                   ohHi - ohLo, 4 * sh * W, 4 * OW, nc, 4 * H * W, 4 * OH * OW);
